@@ -1,0 +1,147 @@
+package dev.weir.dsl;
+
+import dev.weir.dsl.internal.StreamGraph;
+import dev.weir.dsl.internal.StreamImpl;
+import dev.weir.serdes.Serde;
+import dev.weir.topology.Topology;
+import dev.weir.topology.TopologyException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A Weir application, as Faust's {@code faust.App}: declares topics, streams and agents and
+ * compiles them into a {@link Topology}.
+ *
+ * <pre>{@code
+ * App app = App.create("hello-world");
+ * Topic<String, ClickEvent> clicks = app.topic("clickevents", Serdes.string(), Serdes.json(ClickEvent.class));
+ * Topic<String, ClickEvent> popular = app.topic("popular-uris", Serdes.string(), Serdes.json(ClickEvent.class));
+ * app.agent(clicks, event -> System.out.println(event));
+ * app.stream(clicks).filter(e -> e.number() >= 100).to(popular, ClickEvent::uri);
+ * Topology topology = app.topology();
+ * }</pre>
+ *
+ * <p>Not thread-safe: declare everything from one thread, then build the topology.
+ */
+public final class App {
+
+    private final String id;
+    private final StreamGraph graph;
+    private final Map<String, Topic<?, ?>> topics = new LinkedHashMap<>();
+
+    private App(String id) {
+        this.id = Names.requireLegal(id, "App id");
+        this.graph = new StreamGraph(id);
+    }
+
+    /**
+     * An app with id {@code id}: the consumer group id of its workers and the prefix of its
+     * internal topics, so it must be a legal topic name part and must not change once the
+     * app has run.
+     *
+     * @throws IllegalArgumentException when the id is empty or has characters Kafka forbids
+     */
+    public static App create(String id) {
+        return new App(id);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Declares a topic with the serdes of its keys and values. */
+    public <K, V> Topic<K, V> topic(String name, Serde<K> keySerde, Serde<V> valueSerde) {
+        return topic(name, keySerde, valueSerde, TopicOptions.defaults());
+    }
+
+    /**
+     * Declares a topic with the partition count and configs Weir uses when it creates it.
+     * Declaring one name again returns the same topic when the serdes and options are the
+     * same instances and values.
+     *
+     * @throws IllegalArgumentException when the name is not a legal topic name, or was
+     *                                  declared before with other serdes or options
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> Topic<K, V> topic(String name, Serde<K> keySerde, Serde<V> valueSerde, TopicOptions options) {
+        Objects.requireNonNull(keySerde, () -> "Topic \"" + name + "\" needs a key serde, e.g. Serdes.string()");
+        Objects.requireNonNull(valueSerde, () -> "Topic \"" + name + "\" needs a value serde, e.g. Serdes.json(MyRecord.class)");
+        Topic<K, V> topic = Topic.of(name, keySerde, valueSerde, options);
+        Topic<?, ?> existing = topics.putIfAbsent(name, topic);
+        if (existing == null) {
+            return topic;
+        }
+        if (existing.keySerde() == keySerde && existing.valueSerde() == valueSerde && existing.options().equals(options)) {
+            return (Topic<K, V>) existing;
+        }
+        throw new IllegalArgumentException("Topic \"" + name + "\" is already declared as " + existing
+                + " with " + existing.options() + "; declare it once and reuse the Topic object");
+    }
+
+    /** The topics declared so far, in order. */
+    public Collection<Topic<?, ?>> topics() {
+        return Collections.unmodifiableCollection(topics.values());
+    }
+
+    /**
+     * The stream of records of {@code topic}, as Faust's {@code app.stream(topic)}. Every
+     * stream and agent of one topic shares one source node named after the topic, so each
+     * record is read and deserialized once.
+     */
+    public <K, V> Stream<K, V> stream(Topic<K, V> topic) {
+        return StreamImpl.of(graph, checkDeclared(topic));
+    }
+
+    /**
+     * Faust's {@code @app.agent(topic)} over values: {@code handler} sees each value.
+     * Its node is named {@code <topic>.agent}.
+     */
+    public <K, V> void agent(Topic<K, V> topic, Consumer<? super V> handler) {
+        Objects.requireNonNull(handler, "handler");
+        StreamImpl.agent(graph, checkDeclared(topic), null, (event, ctx) -> handler.accept(event.value()));
+    }
+
+    /**
+     * Faust's {@code @app.agent(topic)} with the whole event (key, value, timestamp, headers)
+     * and a context that sends to other topics; the agent's node is named {@code name}, as
+     * a Faust agent is named after its function.
+     *
+     * <pre>{@code
+     * app.agent("flag-big-orders", orders, (event, ctx) -> {
+     *     if (event.value().amount() > 1000) ctx.send(bigOrders, event.key(), event.value());
+     * });
+     * }</pre>
+     */
+    public <K, V> void agent(String name, Topic<K, V> topic, Agent<K, V> agent) {
+        Objects.requireNonNull(name, "name");
+        StreamImpl.agent(graph, checkDeclared(topic), name, agent);
+    }
+
+    /**
+     * Compiles everything declared so far into an immutable, validated topology. It can be
+     * called again after more declarations.
+     *
+     * @throws TopologyException listing every problem found, each with the node's name
+     */
+    public Topology topology() {
+        return graph.compile(topics.values());
+    }
+
+    private <K, V> Topic<K, V> checkDeclared(Topic<K, V> topic) {
+        Objects.requireNonNull(topic, "topic");
+        if (topics.get(topic.name()) != topic) {
+            throw new IllegalArgumentException("Topic \"" + topic.name() + "\" was not declared by app \"" + id
+                    + "\"; declare it with app.topic(...)");
+        }
+        return topic;
+    }
+
+    @Override
+    public String toString() {
+        return "App{" + id + "}";
+    }
+}

@@ -1,0 +1,140 @@
+package dev.weir.dsl;
+
+import dev.weir.serdes.Serde;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * An unbounded stream of keyed records, as Faust's {@code app.stream(topic)}. Every method
+ * records an operation and returns a new stream for the next one; nothing runs until the
+ * topology built by {@link App#topology()} is run by a worker or the testkit.
+ *
+ * <p>Functions take the value, as in Faust; the {@code ...WithKey} variants take the key and
+ * the value, as in Kafka Streams: {@code filter(v -> ...)}, {@code filterWithKey((k, v) -> ...)}.
+ * (Distinct names, not overloads, so that method references such as {@code list::add} are
+ * never ambiguous.) Operations that change
+ * the key ({@link #map}, {@link #selectKey}, {@link #flatMap}) do not move records between
+ * partitions: only {@link #groupBy} does, through an internal topic.
+ *
+ * <p>Each operation gets a node name derived from its parent (for example
+ * {@code clicks.filter.mapValues}); {@link #named} sets one explicitly. Names must not change
+ * once an app runs where they name state.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public interface Stream<K, V> {
+
+    /** Names the node that produces this stream (instead of the derived name). Call it at most once. */
+    Stream<K, V> named(String name);
+
+    /** Keeps the records whose value matches. */
+    Stream<K, V> filter(Predicate<? super V> predicate);
+
+    /** Keeps the records whose key and value match. */
+    Stream<K, V> filterWithKey(BiPredicate<? super K, ? super V> predicate);
+
+    /** Drops the records whose value matches. */
+    Stream<K, V> filterNot(Predicate<? super V> predicate);
+
+    /** Drops the records whose key and value match. */
+    Stream<K, V> filterNotWithKey(BiPredicate<? super K, ? super V> predicate);
+
+    /** Replaces key and value; the record stays in its partition. */
+    <KR, VR> Stream<KR, VR> map(BiFunction<? super K, ? super V, KeyValue<KR, VR>> mapper);
+
+    /** Replaces the value, keeping the key. */
+    <VR> Stream<K, VR> mapValues(Function<? super V, ? extends VR> mapper);
+
+    /** Replaces the value, computed from key and value. */
+    <VR> Stream<K, VR> mapValuesWithKey(BiFunction<? super K, ? super V, ? extends VR> mapper);
+
+    /** Replaces each record by zero or more records. */
+    <KR, VR> Stream<KR, VR> flatMap(BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<KR, VR>>> mapper);
+
+    /** Replaces each value by zero or more values with the same key. */
+    <VR> Stream<K, VR> flatMapValues(Function<? super V, ? extends Iterable<? extends VR>> mapper);
+
+    /** Replaces each value by zero or more values with the same key, computed from key and value. */
+    <VR> Stream<K, VR> flatMapValuesWithKey(BiFunction<? super K, ? super V, ? extends Iterable<? extends VR>> mapper);
+
+    /** Sets a new key computed from the value; the record stays in its partition (use {@link #groupBy} to move it). */
+    <KR> Stream<KR, V> selectKey(Function<? super V, ? extends KR> keyFn);
+
+    /** Sets a new key computed from key and value. */
+    <KR> Stream<KR, V> selectKeyWithKey(BiFunction<? super K, ? super V, ? extends KR> keyFn);
+
+    /** Calls {@code action} for each value and passes the record on unchanged. */
+    Stream<K, V> peek(Consumer<? super V> action);
+
+    /** Calls {@code action} for each key and value and passes the record on unchanged. */
+    Stream<K, V> peekWithKey(BiConsumer<? super K, ? super V> action);
+
+    /** Calls {@code action} for each value; ends the stream. */
+    void foreach(Consumer<? super V> action);
+
+    /** Calls {@code action} for each key and value; ends the stream. */
+    void foreachWithKey(BiConsumer<? super K, ? super V> action);
+
+    /**
+     * Faust's {@code stream.add_processor(fn)}: a value callback applied in the order added;
+     * its result replaces the value (return the value itself to keep it).
+     */
+    Stream<K, V> addProcessor(UnaryOperator<V> processor);
+
+    /**
+     * Runs a {@link Processor} (one instance per task) named {@code name}; it sees key,
+     * headers, timestamp and the record's topic/partition/offset and forwards what it wants.
+     */
+    <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier);
+
+    /** This stream and {@code other} as one stream (records keep their own partitions). */
+    Stream<K, V> merge(Stream<K, V> other);
+
+    /**
+     * Routes each record to the first branch whose predicate matches:
+     * <pre>{@code
+     * Map<String, Stream<String, Order>> b = orders.split("by-size")
+     *         .branch("big", o -> o.amount() >= 1000)
+     *         .branch("small", o -> o.amount() < 10)
+     *         .defaultBranch("normal");
+     * }</pre>
+     * Branch streams are named {@code <split name>.<branch name>}.
+     */
+    Split<K, V> split(String name);
+
+    /**
+     * Faust's {@code stream.take(n, within)}: groups values into batches of {@code n}; a
+     * partial batch is emitted when {@code within} of wall-clock time has passed since its
+     * first value. Batches are per task (partition), carry no key, the timestamp of their last
+     * record and no headers. Offsets of records waiting in a batch are not committed until the
+     * batch is emitted.
+     *
+     * @throws IllegalArgumentException when {@code n < 1} or {@code within} is shorter than 1 ms
+     */
+    Stream<Void, List<V>> take(int n, Duration within);
+
+    /**
+     * Re-keys each record with {@code keyFn} and repartitions through the internal topic
+     * {@code <app>-<name>-repartition}, so that all records with equal keys are processed by
+     * one task, as Faust's {@code group_by(key, name=...)}. The value serde is the stream's.
+     */
+    <KR> Stream<KR, V> groupBy(Function<? super V, ? extends KR> keyFn, Serde<KR> keySerde, String name);
+
+    /** {@link #groupBy(Function, Serde, String)} with all options (value serde, partition count). */
+    <KR> Stream<KR, V> groupBy(Function<? super V, ? extends KR> keyFn, Repartition<KR, V> options);
+
+    /** Writes every record to {@code topic} with the topic's serdes, keeping key, timestamp and headers. */
+    void to(Topic<K, V> topic);
+
+    /** Writes every record to {@code topic} with the key computed from the value (Faust's {@code topic.send(key=...)}). */
+    <KR> void to(Topic<KR, V> topic, Function<? super V, ? extends KR> keyFn);
+}

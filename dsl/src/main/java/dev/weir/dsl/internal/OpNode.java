@@ -1,0 +1,67 @@
+package dev.weir.dsl.internal;
+
+import dev.weir.dsl.Processor;
+import dev.weir.dsl.Topic;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
+
+/**
+ * One operation recorded by the DSL, before names are resolved. Compiled into a
+ * {@link dev.weir.topology.Node} by {@link StreamGraph#compile()}.
+ */
+final class OpNode {
+
+    enum Kind { SOURCE, FILTER, PROCESSOR, REPARTITION, SINK }
+
+    final Kind kind;
+    /** The word that derived names use, e.g. {@code filter}, {@code to(popular)}. */
+    final String operation;
+    final List<OpNode> parents;
+    final Topic<?, ?> topic;
+    final BiPredicate<Object, Object> predicate;
+    final boolean negated;
+    final Supplier<? extends Processor<Object, Object, Object, Object>> supplier;
+    final BiFunction<Object, Object, Object> keySelector;
+    String explicitName;
+
+    private OpNode(Kind kind, String operation, List<OpNode> parents, Topic<?, ?> topic,
+                   BiPredicate<Object, Object> predicate, boolean negated,
+                   Supplier<? extends Processor<Object, Object, Object, Object>> supplier,
+                   BiFunction<Object, Object, Object> keySelector) {
+        this.kind = kind;
+        this.operation = operation;
+        this.parents = List.copyOf(parents);
+        this.topic = topic;
+        this.predicate = predicate;
+        this.negated = negated;
+        this.supplier = supplier;
+        this.keySelector = keySelector;
+    }
+
+    static OpNode source(Topic<?, ?> topic) {
+        OpNode n = new OpNode(Kind.SOURCE, topic.name(), List.of(), topic, null, false, null, null);
+        n.explicitName = topic.name();
+        return n;
+    }
+
+    static OpNode filter(OpNode parent, BiPredicate<Object, Object> predicate, boolean negated) {
+        return new OpNode(Kind.FILTER, negated ? "filterNot" : "filter", List.of(parent), null, predicate, negated, null, null);
+    }
+
+    static OpNode processor(List<OpNode> parents, String operation,
+                            Supplier<? extends Processor<Object, Object, Object, Object>> supplier) {
+        return new OpNode(Kind.PROCESSOR, operation, parents, null, null, false, supplier, null);
+    }
+
+    static OpNode repartition(OpNode parent, String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector) {
+        OpNode n = new OpNode(Kind.REPARTITION, "groupBy", List.of(parent), topic, null, false, null, keySelector);
+        n.explicitName = name;
+        return n;
+    }
+
+    static OpNode sink(OpNode parent, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector) {
+        return new OpNode(Kind.SINK, "to(" + topic.name() + ")", List.of(parent), topic, null, false, null, keySelector);
+    }
+}

@@ -1,0 +1,289 @@
+package dev.weir.dsl.internal;
+
+import dev.weir.dsl.Agent;
+import dev.weir.dsl.KeyValue;
+import dev.weir.dsl.Processor;
+import dev.weir.dsl.Repartition;
+import dev.weir.dsl.Split;
+import dev.weir.dsl.Stream;
+import dev.weir.dsl.Topic;
+import dev.weir.dsl.TopicOptions;
+import dev.weir.serdes.Serde;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * A handle on one recorded node plus what is known of its output serdes (known after a
+ * source, lost after an operation that changes the type), so that {@code groupBy} can reuse
+ * them for its internal topic.
+ */
+@SuppressWarnings({"unchecked", "rawtypes"})
+public final class StreamImpl<K, V> implements Stream<K, V> {
+
+    private final StreamGraph graph;
+    private final OpNode node;
+    private final Serde<K> keySerde;
+    private final Serde<V> valueSerde;
+
+    StreamImpl(StreamGraph graph, OpNode node, Serde<K> keySerde, Serde<V> valueSerde) {
+        this.graph = graph;
+        this.node = node;
+        this.keySerde = keySerde;
+        this.valueSerde = valueSerde;
+    }
+
+    /** The stream of {@code topic} in {@code graph}. */
+    public static <K, V> Stream<K, V> of(StreamGraph graph, Topic<K, V> topic) {
+        return new StreamImpl<>(graph, graph.source(topic), topic.keySerde(), topic.valueSerde());
+    }
+
+    /** Registers {@code agent} on {@code topic}, named {@code name} or derived when null. */
+    public static <K, V> void agent(StreamGraph graph, Topic<K, V> topic, String name, Agent<K, V> agent) {
+        Objects.requireNonNull(agent, "agent");
+        Agent<Object, Object> erased = (Agent) agent;
+        OpNode op = graph.add(OpNode.processor(List.of(graph.source(topic)), "agent", () -> new Processors.AgentProcessor(erased)));
+        op.explicitName = name;
+    }
+
+    private <K2, V2> StreamImpl<K2, V2> next(OpNode op, Serde<K2> k, Serde<V2> v) {
+        return new StreamImpl<>(graph, graph.add(op), k, v);
+    }
+
+    private <K2, V2> StreamImpl<K2, V2> processor(String operation, Supplier<? extends Processor<Object, Object, Object, Object>> s,
+                                                  Serde<K2> k, Serde<V2> v) {
+        return next(OpNode.processor(List.of(node), operation, s), k, v);
+    }
+
+    @Override
+    public Stream<K, V> named(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("Node name must not be blank");
+        }
+        if (node.kind == OpNode.Kind.SOURCE || node.kind == OpNode.Kind.REPARTITION) {
+            throw new IllegalStateException("Node \"" + node.explicitName + "\" is a " + node.kind.name().toLowerCase()
+                    + " and is named after its " + (node.kind == OpNode.Kind.SOURCE ? "topic" : "groupBy name")
+                    + "; name the operations after it instead");
+        }
+        if (node.explicitName != null) {
+            throw new IllegalStateException("This " + node.operation + " node was already named \"" + node.explicitName
+                    + "\"; a node has one name");
+        }
+        node.explicitName = name;
+        return this;
+    }
+
+    @Override
+    public Stream<K, V> filter(Predicate<? super V> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return next(OpNode.filter(node, (k, v) -> predicate.test((V) v), false), keySerde, valueSerde);
+    }
+
+    @Override
+    public Stream<K, V> filterWithKey(BiPredicate<? super K, ? super V> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return next(OpNode.filter(node, (BiPredicate) predicate, false), keySerde, valueSerde);
+    }
+
+    @Override
+    public Stream<K, V> filterNot(Predicate<? super V> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return next(OpNode.filter(node, (k, v) -> predicate.test((V) v), true), keySerde, valueSerde);
+    }
+
+    @Override
+    public Stream<K, V> filterNotWithKey(BiPredicate<? super K, ? super V> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return next(OpNode.filter(node, (BiPredicate) predicate, true), keySerde, valueSerde);
+    }
+
+    @Override
+    public <KR, VR> Stream<KR, VR> map(BiFunction<? super K, ? super V, KeyValue<KR, VR>> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        BiFunction erased = mapper;
+        return processor("map", () -> new Processors.Map(erased), null, null);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> mapValues(Function<? super V, ? extends VR> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        return processor("mapValues", () -> new Processors.MapValues((k, v) -> mapper.apply((V) v)), keySerde, null);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> mapValuesWithKey(BiFunction<? super K, ? super V, ? extends VR> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        BiFunction erased = mapper;
+        return processor("mapValues", () -> new Processors.MapValues(erased), keySerde, null);
+    }
+
+    @Override
+    public <KR, VR> Stream<KR, VR> flatMap(BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<KR, VR>>> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        BiFunction erased = mapper;
+        return processor("flatMap", () -> new Processors.FlatMap(erased), null, null);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> flatMapValues(Function<? super V, ? extends Iterable<? extends VR>> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        return processor("flatMapValues", () -> new Processors.FlatMapValues((k, v) -> mapper.apply((V) v)), keySerde, null);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> flatMapValuesWithKey(BiFunction<? super K, ? super V, ? extends Iterable<? extends VR>> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        BiFunction erased = mapper;
+        return processor("flatMapValues", () -> new Processors.FlatMapValues(erased), keySerde, null);
+    }
+
+    @Override
+    public <KR> Stream<KR, V> selectKey(Function<? super V, ? extends KR> keyFn) {
+        Objects.requireNonNull(keyFn, "keyFn");
+        return processor("selectKey", () -> new Processors.SelectKey((k, v) -> keyFn.apply((V) v)), null, valueSerde);
+    }
+
+    @Override
+    public <KR> Stream<KR, V> selectKeyWithKey(BiFunction<? super K, ? super V, ? extends KR> keyFn) {
+        Objects.requireNonNull(keyFn, "keyFn");
+        BiFunction erased = keyFn;
+        return processor("selectKey", () -> new Processors.SelectKey(erased), null, valueSerde);
+    }
+
+    @Override
+    public Stream<K, V> peek(Consumer<? super V> action) {
+        Objects.requireNonNull(action, "action");
+        return processor("peek", () -> new Processors.Peek((k, v) -> action.accept((V) v), true), keySerde, valueSerde);
+    }
+
+    @Override
+    public Stream<K, V> peekWithKey(BiConsumer<? super K, ? super V> action) {
+        Objects.requireNonNull(action, "action");
+        BiConsumer erased = action;
+        return processor("peek", () -> new Processors.Peek(erased, true), keySerde, valueSerde);
+    }
+
+    @Override
+    public void foreach(Consumer<? super V> action) {
+        Objects.requireNonNull(action, "action");
+        processor("foreach", () -> new Processors.Peek((k, v) -> action.accept((V) v), false), null, null);
+    }
+
+    @Override
+    public void foreachWithKey(BiConsumer<? super K, ? super V> action) {
+        Objects.requireNonNull(action, "action");
+        BiConsumer erased = action;
+        processor("foreach", () -> new Processors.Peek(erased, false), null, null);
+    }
+
+    @Override
+    public Stream<K, V> addProcessor(UnaryOperator<V> processor) {
+        Objects.requireNonNull(processor, "processor");
+        return processor("processor", () -> new Processors.MapValues((k, v) -> processor.apply((V) v)), keySerde, valueSerde);
+    }
+
+    @Override
+    public <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier) {
+        Objects.requireNonNull(supplier, "supplier");
+        Supplier erased = () -> Objects.requireNonNull(supplier.get(),
+                () -> "The supplier of processor \"" + name + "\" returned null; return a new Processor each call");
+        StreamImpl<KR, VR> s = processor("process", erased, null, null);
+        s.named(name);
+        return s;
+    }
+
+    @Override
+    public Stream<K, V> merge(Stream<K, V> other) {
+        Objects.requireNonNull(other, "other");
+        if (!(other instanceof StreamImpl<K, V> o) || o.graph != graph) {
+            throw new IllegalArgumentException("Can only merge streams of the same app");
+        }
+        Serde<K> k = keySerde == o.keySerde ? keySerde : null;
+        Serde<V> v = valueSerde == o.valueSerde ? valueSerde : null;
+        return next(OpNode.processor(List.of(node, o.node), "merge", Processors.PassThrough::new), k, v);
+    }
+
+    @Override
+    public Split<K, V> split(String name) {
+        Objects.requireNonNull(name, "name");
+        return new SplitImpl<>(this, name);
+    }
+
+    /** Called by {@link SplitImpl} when the branches are complete. */
+    java.util.Map<String, Stream<K, V>> split(String name, List<String> branchNames,
+                                               List<BiPredicate<Object, Object>> predicates, String defaultBranch) {
+        List<String> children = new java.util.ArrayList<>();
+        for (String b : branchNames) {
+            children.add(name + "." + b);
+        }
+        String defaultChild = defaultBranch == null ? null : name + "." + defaultBranch;
+        List<String> routed = List.copyOf(children);
+        StreamImpl<K, V> router = processor("split", () -> new Processors.SplitRouter(routed, predicates, defaultChild),
+                keySerde, valueSerde);
+        router.named(name);
+        java.util.Map<String, Stream<K, V>> out = new java.util.LinkedHashMap<>();
+        List<String> all = new java.util.ArrayList<>(branchNames);
+        if (defaultBranch != null) {
+            all.add(defaultBranch);
+        }
+        for (String b : all) {
+            StreamImpl<K, V> branch = router.processor("branch", Processors.PassThrough::new, keySerde, valueSerde);
+            branch.named(name + "." + b);
+            out.put(b, branch);
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public Stream<Void, List<V>> take(int n, Duration within) {
+        if (n < 1) {
+            throw new IllegalArgumentException("take(n, within) needs n >= 1, got " + n);
+        }
+        Objects.requireNonNull(within, "within");
+        if (within.toMillis() < 1) {
+            throw new IllegalArgumentException("take(n, within) needs within >= 1 ms, got " + within);
+        }
+        return processor("take", () -> new TakeProcessor(n, within), null, null);
+    }
+
+    @Override
+    public <KR> Stream<KR, V> groupBy(Function<? super V, ? extends KR> keyFn, Serde<KR> keySerde, String name) {
+        Objects.requireNonNull(keySerde, "keySerde");
+        return groupBy(keyFn, Repartition.<KR, V>as(name).withKeySerde(keySerde));
+    }
+
+    @Override
+    public <KR> Stream<KR, V> groupBy(Function<? super V, ? extends KR> keyFn, Repartition<KR, V> options) {
+        Objects.requireNonNull(keyFn, "keyFn");
+        Objects.requireNonNull(options, "options");
+        Serde<V> values = options.valueSerde() != null ? options.valueSerde() : valueSerde;
+        TopicOptions topicOptions = options.partitions() == null
+                ? TopicOptions.defaults() : TopicOptions.partitions(options.partitions());
+        Topic<KR, V> topic = Topic.internal(graph.appId() + "-" + options.name() + "-repartition",
+                options.keySerde(), values, topicOptions);
+        OpNode op = OpNode.repartition(node, options.name(), topic, (k, v) -> keyFn.apply((V) v));
+        return next(op, options.keySerde(), values);
+    }
+
+    @Override
+    public void to(Topic<K, V> topic) {
+        Objects.requireNonNull(topic, "topic");
+        graph.add(OpNode.sink(node, topic, null));
+    }
+
+    @Override
+    public <KR> void to(Topic<KR, V> topic, Function<? super V, ? extends KR> keyFn) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(keyFn, "keyFn");
+        graph.add(OpNode.sink(node, topic, (k, v) -> keyFn.apply((V) v)));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.weir.topology;
+
+import dev.weir.dsl.Processor;
+import dev.weir.dsl.Topic;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
+
+/**
+ * A node of a {@link Topology}. The family is closed: the runtime handles each kind, and
+ * edges live in the topology, not in the nodes.
+ */
+public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNode, Node.Repartition, Node.Sink {
+
+    /** The node's name, unique in its topology and stable across builds of the same program. */
+    String name();
+
+    /** A one-word kind used by {@code describe()}: Source, Filter, Processor, Repartition, Sink. */
+    String kind();
+
+    /** Reads one topic and deserializes its records with the topic's serdes. */
+    record Source(String name, Topic<?, ?> topic) implements Node {
+        public Source {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(topic, "topic");
+        }
+
+        @Override
+        public String kind() {
+            return "Source";
+        }
+    }
+
+    /**
+     * Forwards the records for which {@code predicate} holds (does not hold when {@code negated}).
+     */
+    record Filter(String name, BiPredicate<Object, Object> predicate, boolean negated) implements Node {
+        public Filter {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(predicate, "predicate");
+        }
+
+        @Override
+        public String kind() {
+            return "Filter";
+        }
+    }
+
+    /**
+     * Runs user or built-in code: a new {@link Processor} per task from {@code supplier}.
+     * {@code operation} names what the DSL asked for (map, mapValues, take, agent, ...).
+     */
+    record ProcessorNode(String name, String operation,
+                         Supplier<? extends Processor<Object, Object, Object, Object>> supplier) implements Node {
+        public ProcessorNode {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(supplier, "supplier");
+        }
+
+        @Override
+        public String kind() {
+            return "Processor";
+        }
+    }
+
+    /**
+     * Re-keys records (with {@code keySelector}, or keeps their key when it is null) and sends
+     * them through the internal {@code topic}, so that equal keys meet in one partition. It
+     * ends one sub-topology and starts another: in the upstream one it writes the topic, in
+     * the downstream one it reads it.
+     */
+    record Repartition(String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector) implements Node {
+        public Repartition {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(topic, "topic");
+        }
+
+        @Override
+        public String kind() {
+            return "Repartition";
+        }
+    }
+
+    /**
+     * Writes records to {@code topic} with the topic's serdes, re-keyed by {@code keySelector}
+     * when it is not null.
+     */
+    record Sink(String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector) implements Node {
+        public Sink {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(topic, "topic");
+        }
+
+        @Override
+        public String kind() {
+            return "Sink";
+        }
+    }
+}
