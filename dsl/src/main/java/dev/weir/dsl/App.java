@@ -131,6 +131,32 @@ public final class App {
         return graph.compile(topics.values());
     }
 
+    /**
+     * Runs the app's command line, as Faust's {@code app.main()}: {@code worker} runs the
+     * topology on Kafka, {@code describe} prints it, {@code send} writes a record to one of the
+     * app's topics; {@code --help} lists the options. Exits the JVM with the command's code.
+     *
+     * <pre>{@code
+     * public static void main(String[] args) { buildApp().main(args); }
+     * }</pre>
+     *
+     * @throws IllegalStateException when the runtime module (weir-runtime) is not on the class path
+     */
+    public void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** {@link #main(String[])} without exiting: returns the command's exit code. */
+    public int run(String... args) {
+        java.util.Iterator<dev.weir.dsl.spi.AppLauncher> it =
+                java.util.ServiceLoader.load(dev.weir.dsl.spi.AppLauncher.class).iterator();
+        if (!it.hasNext()) {
+            throw new IllegalStateException("No Weir runtime on the class path: add the dev.weir:weir-runtime dependency to run app \""
+                    + id + "\"");
+        }
+        return it.next().run(this, args);
+    }
+
     private <K, V> Topic<K, V> checkDeclared(Topic<K, V> topic) {
         Objects.requireNonNull(topic, "topic");
         if (topics.get(topic.name()) != topic) {

@@ -33,6 +33,18 @@ public interface Serde<T> {
      */
     T deserialize(String topic, Headers headers, byte[] data);
 
+    /**
+     * Reads a value from its text form, as typed on a command line (the CLI's {@code send}):
+     * the text itself for {@code string}, a decimal number for {@code long}, {@code int} and
+     * {@code double}, JSON for {@code json(...)}; a chain reads the text with its format.
+     *
+     * @throws UnsupportedOperationException when this serde has no text form
+     * @throws SerdeException                when the text is not a valid value, naming what was expected
+     */
+    default T parse(String text) {
+        throw new UnsupportedOperationException("Serde " + describe() + " has no text form; send its bytes with a Kafka producer instead");
+    }
+
     /** Serializes without a topic or headers. */
     default byte[] serialize(T value) {
         return serialize(null, Headers.create(), value);

@@ -80,14 +80,11 @@ public final class ClickEventsApp {
         return new ClickBatch(batch.size(), popular, total);
     }
 
-    /** Prints the topology; {@code --format mermaid|dot} draws it. */
+    /**
+     * The app's command line, as Faust's {@code app.main()}: {@code worker [--embedded]},
+     * {@code describe [--format mermaid|dot]}, {@code send TOPIC VALUE --key K}.
+     */
     public static void main(String[] args) {
-        ClickEventsApp example = new ClickEventsApp(System.out::println);
-        String format = args.length >= 2 && args[0].equals("--format") ? args[1] : "text";
-        switch (format) {
-            case "mermaid" -> System.out.print(example.app.topology().toMermaid());
-            case "dot" -> System.out.print(example.app.topology().toDot());
-            default -> System.out.print(example.app.topology().describe());
-        }
+        new ClickEventsApp(System.out::println).app.main(args);
     }
 }

@@ -21,6 +21,12 @@ public final class ByteArraySerde implements Serde<byte[]> {
         return data;
     }
 
+    /** The text's UTF-8 bytes. */
+    @Override
+    public byte[] parse(String text) {
+        return text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Override
     public String describe() {
         return "bytes";

@@ -79,6 +79,12 @@ public final class CodecChain<T> implements Serde<T> {
         return result;
     }
 
+    /** Reads the text with the chain's format; the codecs only apply to bytes. */
+    @Override
+    public T parse(String text) {
+        return format.parse(text);
+    }
+
     @Override
     public String describe() {
         return description;

@@ -21,4 +21,16 @@ public final class DoubleSerde extends FixedWidthSerde<Double> {
     Double read(ByteBuffer buffer) {
         return Double.longBitsToDouble(buffer.getLong());
     }
+
+    @Override
+    public Double parse(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Double.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw new dev.weir.serdes.SerdeException("Cannot parse double: expected a decimal number, got \"" + text + "\"", e);
+        }
+    }
 }

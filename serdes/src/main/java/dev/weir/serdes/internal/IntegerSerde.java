@@ -20,4 +20,16 @@ public final class IntegerSerde extends FixedWidthSerde<Integer> {
     Integer read(ByteBuffer buffer) {
         return buffer.getInt();
     }
+
+    @Override
+    public Integer parse(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw new dev.weir.serdes.SerdeException("Cannot parse int: expected a decimal number, got \"" + text + "\"", e);
+        }
+    }
 }

@@ -69,6 +69,12 @@ public final class JsonSerde<T> implements Serde<T> {
         }
     }
 
+    /** Reads JSON text, as strictly as {@link #deserialize}. */
+    @Override
+    public T parse(String text) {
+        return text == null ? null : deserialize(null, Headers.create(), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Override
     public String describe() {
         return description;

@@ -20,4 +20,16 @@ public final class LongSerde extends FixedWidthSerde<Long> {
     Long read(ByteBuffer buffer) {
         return buffer.getLong();
     }
+
+    @Override
+    public Long parse(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Long.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw new dev.weir.serdes.SerdeException("Cannot parse long: expected a decimal number, got \"" + text + "\"", e);
+        }
+    }
 }

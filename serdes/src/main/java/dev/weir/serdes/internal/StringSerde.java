@@ -23,6 +23,11 @@ public final class StringSerde implements Serde<String> {
     }
 
     @Override
+    public String parse(String text) {
+        return text;
+    }
+
+    @Override
     public String describe() {
         return "string";
     }

@@ -34,6 +34,11 @@ public final class UuidSerde implements Serde<UUID> {
     }
 
     @Override
+    public UUID parse(String text) {
+        return text == null ? null : deserialize(null, Headers.create(), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
     public String describe() {
         return "uuid";
     }

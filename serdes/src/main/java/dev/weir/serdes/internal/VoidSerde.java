@@ -26,6 +26,14 @@ public final class VoidSerde implements Serde<Void> {
     }
 
     @Override
+    public Void parse(String text) {
+        if (text == null || text.isEmpty() || text.equals("null")) {
+            return null;
+        }
+        throw new SerdeException("Cannot parse void: expected no text or \"null\", got \"" + text + "\"");
+    }
+
+    @Override
     public String describe() {
         return "void";
     }

@@ -1,0 +1,12 @@
+package dev.weir.it;
+
+/** The orders app's command line in its own JVM: {@code app.main(args)}, as a user's main would call it. */
+public final class CliWorkerProcess {
+
+    private CliWorkerProcess() {
+    }
+
+    public static void main(String[] args) {
+        new Orders(System.getProperty("weir.it.app")).app.main(args);
+    }
+}

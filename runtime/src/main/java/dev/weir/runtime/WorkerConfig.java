@@ -1,0 +1,204 @@
+package dev.weir.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link Worker} runs a topology: the broker, threads, commit interval, error policy,
+ * and Kafka client configs. Immutable; build with {@link #builder(String)}.
+ *
+ * <pre>{@code
+ * WorkerConfig config = WorkerConfig.builder("127.0.0.1:9092")
+ *         .threads(2)
+ *         .errorPolicy(ErrorPolicy.DEAD_LETTER)
+ *         .clientConfig("security.protocol", "SSL")          // reaches every client Weir creates
+ *         .build();
+ * }</pre>
+ *
+ * <p>Client configs (security, timeouts, batching) are passed to every consumer, producer and
+ * admin client unchanged; Weir sets only what its guarantees need ({@code group.id},
+ * {@code enable.auto.commit=false}, its partition assignor, byte-array (de)serializers) and
+ * refuses client configs that would break them. {@link #toString()} never shows client
+ * config values, so secrets stay out of logs.
+ */
+public final class WorkerConfig {
+
+    /** The default interval between offset commits. */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+    private final String bootstrapServers;
+    private final int threads;
+    private final Path stateDir;
+    private final Duration commitInterval;
+    private final ErrorPolicy errorPolicy;
+    private final String deadLetterTopic;
+    private final Map<String, Object> clientConfigs;
+    private final Map<String, Object> consumerConfigs;
+    private final Map<String, Object> producerConfigs;
+
+    private WorkerConfig(Builder b) {
+        this.bootstrapServers = b.bootstrapServers;
+        this.threads = b.threads;
+        this.stateDir = b.stateDir;
+        this.commitInterval = b.commitInterval;
+        this.errorPolicy = b.errorPolicy;
+        this.deadLetterTopic = b.deadLetterTopic;
+        this.clientConfigs = Collections.unmodifiableMap(new LinkedHashMap<>(b.clientConfigs));
+        this.consumerConfigs = Collections.unmodifiableMap(new LinkedHashMap<>(b.consumerConfigs));
+        this.producerConfigs = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerConfigs));
+    }
+
+    /** A builder for a worker connecting to {@code bootstrapServers} ({@code host:port,...}). */
+    public static Builder builder(String bootstrapServers) {
+        return new Builder(bootstrapServers);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Where tasks keep local state, under {@code <stateDir>/<app id>/}. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public Duration commitInterval() {
+        return commitInterval;
+    }
+
+    public ErrorPolicy errorPolicy() {
+        return errorPolicy;
+    }
+
+    /** The dead-letter topic, or null for the default {@code <app id>-dead-letters}. */
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    /** Configs for every Kafka client. */
+    public Map<String, Object> clientConfigs() {
+        return clientConfigs;
+    }
+
+    /** Configs for consumers only, applied over {@link #clientConfigs()}. */
+    public Map<String, Object> consumerConfigs() {
+        return consumerConfigs;
+    }
+
+    /** Configs for producers only, applied over {@link #clientConfigs()}. */
+    public Map<String, Object> producerConfigs() {
+        return producerConfigs;
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerConfig{bootstrapServers=" + bootstrapServers + ", threads=" + threads + ", stateDir=" + stateDir
+                + ", commitInterval=" + commitInterval + ", errorPolicy=" + errorPolicy
+                + (deadLetterTopic == null ? "" : ", deadLetterTopic=" + deadLetterTopic)
+                + ", clientConfigs=" + clientConfigs.keySet() + ", consumerConfigs=" + consumerConfigs.keySet()
+                + ", producerConfigs=" + producerConfigs.keySet() + "}";
+    }
+
+    /** Builds a {@link WorkerConfig}; each setter checks its argument at once. */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private int threads = 1;
+        private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "weir");
+        private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+        private ErrorPolicy errorPolicy = ErrorPolicy.FAIL;
+        private String deadLetterTopic;
+        private final Map<String, Object> clientConfigs = new LinkedHashMap<>();
+        private final Map<String, Object> consumerConfigs = new LinkedHashMap<>();
+        private final Map<String, Object> producerConfigs = new LinkedHashMap<>();
+
+        private Builder(String bootstrapServers) {
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException("bootstrap servers must not be empty; pass host:port[,host:port...]");
+            }
+            this.bootstrapServers = bootstrapServers;
+        }
+
+        /** Stream threads in this worker, each with its own consumer and producer (default 1). */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Directory for local state (default {@code <java.io.tmpdir>/weir}). */
+        public Builder stateDir(Path stateDir) {
+            this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
+            return this;
+        }
+
+        /** How often processed offsets are committed (default 1 s); output is flushed first. */
+        public Builder commitInterval(Duration interval) {
+            Objects.requireNonNull(interval, "commitInterval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("commitInterval must be positive, got " + interval);
+            }
+            this.commitInterval = interval;
+            return this;
+        }
+
+        /** What to do with records that cannot be processed (default {@link ErrorPolicy#FAIL}). */
+        public Builder errorPolicy(ErrorPolicy policy) {
+            this.errorPolicy = Objects.requireNonNull(policy, "errorPolicy");
+            return this;
+        }
+
+        /** The dead-letter topic for {@link ErrorPolicy#DEAD_LETTER} (default {@code <app id>-dead-letters}). */
+        public Builder deadLetterTopic(String topic) {
+            if (topic == null || topic.isBlank()) {
+                throw new IllegalArgumentException("deadLetterTopic must not be blank");
+            }
+            this.deadLetterTopic = topic;
+            return this;
+        }
+
+        /** A config for every Kafka client Weir creates, e.g. {@code security.protocol}. */
+        public Builder clientConfig(String key, Object value) {
+            clientConfigs.put(requireKey(key), value);
+            return this;
+        }
+
+        /** Configs for every Kafka client Weir creates. */
+        public Builder clientConfigs(Map<String, ?> configs) {
+            configs.forEach(this::clientConfig);
+            return this;
+        }
+
+        /** A config for consumers only. */
+        public Builder consumerConfig(String key, Object value) {
+            consumerConfigs.put(requireKey(key), value);
+            return this;
+        }
+
+        /** A config for producers only. */
+        public Builder producerConfig(String key, Object value) {
+            producerConfigs.put(requireKey(key), value);
+            return this;
+        }
+
+        private static String requireKey(String key) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("config key must not be blank");
+            }
+            return key;
+        }
+
+        public WorkerConfig build() {
+            return new WorkerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.weir.runtime.cli;
+
+import dev.weir.dsl.App;
+import dev.weir.dsl.Topic;
+import dev.weir.dsl.spi.AppLauncher;
+import dev.weir.runtime.ErrorPolicy;
+import dev.weir.runtime.Worker;
+import dev.weir.runtime.WorkerConfig;
+import dev.weir.runtime.WorkerException;
+import dev.weir.serdes.Headers;
+import dev.weir.topology.Topology;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The command line behind {@code app.main(args)}: {@code worker}, {@code describe}, {@code send}.
+ * Found by {@link App#run(String...)} through {@link ServiceLoader}.
+ */
+public final class WeirCli implements AppLauncher {
+
+    @Override
+    public int run(App app, String... args) {
+        CommandLine cli = new CommandLine(new Root(app));
+        cli.addSubcommand("worker", new WorkerCommand(app));
+        cli.addSubcommand("describe", new DescribeCommand(app));
+        cli.addSubcommand("send", new SendCommand(app));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli.execute(args);
+    }
+
+    @Command(mixinStandardHelpOptions = true, description = "A Weir stream processing app.")
+    static final class Root implements Callable<Integer> {
+        private final App app;
+        @Spec
+        CommandSpec spec;
+
+        Root(App app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println("App \"" + app.id() + "\": name a command (worker, describe, send).");
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return 2;
+        }
+    }
+
+    /** Broker and client options shared by worker and send. */
+    static class ClientOptions {
+        @Option(names = {"-b", "--bootstrap-servers"}, defaultValue = "127.0.0.1:9092",
+                description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+        String bootstrapServers;
+
+        @Option(names = {"-c", "--client-config"}, paramLabel = "KEY=VALUE",
+                description = "A config for every Kafka client (security.protocol, sasl.*, ssl.*, ...); repeatable.")
+        Map<String, String> clientConfigs = new LinkedHashMap<>();
+
+        @Option(names = "--client-config-file", paramLabel = "FILE",
+                description = "A properties file of client configs (keeps secrets off the command line).")
+        Path clientConfigFile;
+
+        Map<String, Object> clientConfigs() {
+            Map<String, Object> all = new LinkedHashMap<>();
+            if (clientConfigFile != null) {
+                Properties p = new Properties();
+                try (InputStream in = Files.newInputStream(clientConfigFile)) {
+                    p.load(in);
+                } catch (IOException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                            "Cannot read --client-config-file " + clientConfigFile + ": " + e.getMessage());
+                }
+                p.forEach((k, v) -> all.put(k.toString(), v));
+            }
+            all.putAll(clientConfigs);
+            return all;
+        }
+    }
+
+    @Command(name = "worker", mixinStandardHelpOptions = true,
+            description = "Runs the app's topology on Kafka until Ctrl-C / SIGTERM.")
+    static final class WorkerCommand extends ClientOptions implements Callable<Integer> {
+        private final App app;
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--state-dir", description = "Directory for local state (default: <tmp>/weir).")
+        Path stateDir;
+
+        @Option(names = "--error-policy", defaultValue = "FAIL",
+                description = "What to do with records that fail: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        ErrorPolicy errorPolicy;
+
+        @Option(names = "--dead-letter-topic", description = "Topic for DEAD_LETTER (default: <app>-dead-letters).")
+        String deadLetterTopic;
+
+        @Option(names = "--commit-interval-ms", defaultValue = "1000", description = "Offset commit interval (default: ${DEFAULT-VALUE}).")
+        long commitIntervalMs;
+
+        @Option(names = "--embedded", description = "Start an embedded Kafka broker and create the app's topics on it.")
+        boolean embedded;
+
+        @Option(names = "--partitions", defaultValue = "4",
+                description = "With --embedded: partitions of the app topics it creates (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        WorkerCommand(App app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Topology topology = app.topology();
+            EmbeddedBrokerProvider.Broker broker = null;
+            String servers = bootstrapServers;
+            if (embedded) {
+                broker = startEmbedded();
+                servers = broker.bootstrapServers();
+                out.println("Embedded Kafka broker at " + servers);
+                createAppTopics(servers, clientConfigs(), topology, partitions);
+            }
+            WorkerConfig.Builder config = WorkerConfig.builder(servers).threads(threads).errorPolicy(errorPolicy)
+                    .commitInterval(Duration.ofMillis(commitIntervalMs)).clientConfigs(clientConfigs());
+            if (stateDir != null) {
+                config.stateDir(stateDir);
+            }
+            if (deadLetterTopic != null) {
+                config.deadLetterTopic(deadLetterTopic);
+            }
+            Worker worker;
+            try {
+                worker = Worker.start(topology, config.build());
+            } catch (WorkerException e) {
+                err.println(e.getMessage());
+                if (broker != null) {
+                    broker.close();
+                }
+                return 1;
+            }
+            EmbeddedBrokerProvider.Broker started = broker;
+            Thread hook = new Thread(() -> {
+                worker.close();
+                if (started != null) {
+                    started.close();
+                }
+            }, app.id() + "-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.println("Worker of app \"" + app.id() + "\" running with " + threads + " thread(s) against " + servers
+                    + "; Ctrl-C stops it.");
+            out.flush();
+            worker.awaitTermination();
+            if (worker.state() == Worker.State.FAILED) {
+                err.println("Worker of app \"" + app.id() + "\" failed: "
+                        + worker.failure().map(Throwable::getMessage).orElse("unknown error"));
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    return 1;
+                }
+                if (broker != null) {
+                    broker.close();
+                }
+                return 1;
+            }
+            return 0;
+        }
+
+        private static EmbeddedBrokerProvider.Broker startEmbedded() {
+            Iterator<EmbeddedBrokerProvider> it = ServiceLoader.load(EmbeddedBrokerProvider.class).iterator();
+            if (!it.hasNext()) {
+                throw new CommandLine.ExecutionException(new CommandLine(new Object()),
+                        "--embedded needs the embedded broker of dev.weir:weir-testkit on the class path");
+            }
+            return it.next().start();
+        }
+    }
+
+    /** Creates the app's topics that are missing, with {@code partitions} partitions unless they declare a count. */
+    static void createAppTopics(String servers, Map<String, Object> clientConfigs, Topology topology, int partitions)
+            throws Exception {
+        Map<String, Object> c = new HashMap<>(clientConfigs);
+        c.put("bootstrap.servers", servers);
+        try (Admin admin = Admin.create(c)) {
+            java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> create = new ArrayList<>();
+            for (Topic<?, ?> t : topology.topics().values()) {
+                if (!t.isInternal() && !existing.contains(t.name())) {
+                    create.add(new NewTopic(t.name(), java.util.Optional.of(t.options().partitionCount().orElse(partitions)),
+                            java.util.Optional.empty()).configs(t.options().configs()));
+                }
+            }
+            if (!create.isEmpty()) {
+                admin.createTopics(create).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true, description = "Prints the app's topology.")
+    static final class DescribeCommand implements Callable<Integer> {
+        private final App app;
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--format", defaultValue = "text", description = "text, mermaid or dot (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        DescribeCommand(App app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() {
+            Topology t = app.topology();
+            String text = switch (format) {
+                case "text" -> t.describe();
+                case "mermaid" -> t.toMermaid();
+                case "dot" -> t.toDot();
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "Unknown --format \"" + format + "\"; use text, mermaid or dot");
+            };
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "send", mixinStandardHelpOptions = true,
+            description = "Sends one record to a topic of the app, serialized with the topic's serdes (Faust's send).")
+    static final class SendCommand extends ClientOptions implements Callable<Integer> {
+        private final App app;
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "TOPIC", description = "A topic the app declares.")
+        String topic;
+
+        @Parameters(index = "1", paramLabel = "VALUE", description = "The value as text (JSON for json topics).")
+        String value;
+
+        @Option(names = {"-k", "--key"}, description = "The key as text.")
+        String key;
+
+        SendCommand(App app) {
+            this.app = app;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Integer call() throws Exception {
+            Topic<Object, Object> t = (Topic<Object, Object>) app.topology().topics().get(topic);
+            if (t == null || t.isInternal()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "App \"" + app.id() + "\" has no topic \"" + topic
+                        + "\"; its topics are " + app.topics().stream().map(Topic::name).toList());
+            }
+            Headers headers = Headers.create();
+            byte[] k = key == null ? null : t.keySerde().serialize(topic, headers, t.keySerde().parse(key));
+            byte[] v = t.valueSerde().serialize(topic, headers, t.valueSerde().parse(value));
+            Map<String, Object> c = clientConfigs();
+            c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer())) {
+                RecordMetadata m = producer.send(new ProducerRecord<>(topic, null, null, k, v,
+                        dev.weir.runtime.internal.KafkaHeaders.toKafka(headers))).get(60, TimeUnit.SECONDS);
+                spec.commandLine().getOut().println("Sent to " + m.topic() + "-" + m.partition() + "@" + m.offset());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.weir.runtime.internal;
+
+import dev.weir.serdes.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** Converts between Weir's and Kafka's headers. */
+public final class KafkaHeaders {
+
+    private KafkaHeaders() {
+    }
+
+    public static RecordHeaders toKafka(Headers headers) {
+        RecordHeaders out = new RecordHeaders();
+        if (headers != null) {
+            for (Headers.Header h : headers) {
+                out.add(h.key(), h.value());
+            }
+        }
+        return out;
+    }
+
+    public static Headers fromKafka(org.apache.kafka.common.header.Headers headers) {
+        Headers out = Headers.create();
+        for (org.apache.kafka.common.header.Header h : headers) {
+            out.add(h.key(), h.value());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.weir.runtime.internal;
+
+import dev.weir.runtime.WorkerException;
+import dev.weir.runtime.task.RecordCollector;
+import dev.weir.serdes.Headers;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Sends a thread's output through its producer. Sends are asynchronous; the first failure is
+ * kept and thrown by {@link #flush()} or {@link #checkError()}, so offsets are never committed
+ * past output Kafka refused.
+ */
+final class KafkaRecordCollector implements RecordCollector {
+
+    private final Producer<byte[], byte[]> producer;
+    private volatile RuntimeException sendError;
+
+    KafkaRecordCollector(Producer<byte[], byte[]> producer) {
+        this.producer = producer;
+    }
+
+    @Override
+    public void send(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {
+        checkError();
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, timestamp, key, value, KafkaHeaders.toKafka(headers));
+        producer.send(record, (metadata, e) -> {
+            if (e != null && sendError == null) {
+                sendError = new WorkerException("Kafka refused a record sent to topic \"" + topic + "\": " + e, e);
+            }
+        });
+    }
+
+    /** Waits until everything sent so far is acknowledged; throws the first send failure. */
+    void flush() {
+        producer.flush();
+        checkError();
+    }
+
+    void checkError() {
+        RuntimeException e = sendError;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+}

@@ -1,0 +1,302 @@
+package dev.weir.runtime.internal;
+
+import dev.weir.runtime.WorkerException;
+import dev.weir.runtime.task.PartitionTask;
+import dev.weir.runtime.task.RecordProcessingException;
+import dev.weir.runtime.task.TaskId;
+import dev.weir.topology.Topology;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stream thread: a consumer in the app's group, a producer, and the tasks the group
+ * assigned to it. It polls, runs each record through its task, runs due callbacks and, every
+ * commit interval, flushes the producer and then commits the tasks' committable offsets
+ * (at-least-once). On revocation and shutdown it commits the same way before it lets go of
+ * its tasks; on a lost assignment it drops them without committing.
+ */
+public final class StreamThread implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamThread.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final String name;
+    private final Topology topology;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaRecordCollector collector;
+    private final ErrorHandler errors;
+    private final long commitIntervalMs;
+    private final Consumer<Throwable> onFatal;
+    private final Counter processed;
+    private final Map<TaskId, PartitionTask> tasks = new TreeMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    /** Tasks by source topic and partition number, rebuilt when the assignment changes; read per record. */
+    private volatile Map<String, PartitionTask[]> byTopic = Map.of();
+    private volatile boolean running = true;
+    private long lastCommit = System.currentTimeMillis();
+    private final Thread thread;
+    private java.util.concurrent.CountDownLatch terminated;
+
+    StreamThread(String name, Topology topology, Map<String, Object> consumerConfigs, Map<String, Object> producerConfigs,
+                 ErrorHandler errors, long commitIntervalMs, MeterRegistry metrics, Consumer<Throwable> onFatal) {
+        this.name = name;
+        this.topology = topology;
+        this.consumer = new KafkaConsumer<>(consumerConfigs);
+        this.producer = new KafkaProducer<>(producerConfigs);
+        this.collector = new KafkaRecordCollector(producer);
+        this.errors = errors;
+        this.commitIntervalMs = commitIntervalMs;
+        this.onFatal = onFatal;
+        this.processed = Counter.builder("weir.records.processed").tag("app", topology.appId()).tag("thread", name).register(metrics);
+        this.thread = new Thread(this, name);
+    }
+
+    /** Starts the thread; {@code terminated} counts down when it ends, however it ends. */
+    void startWithLatch(java.util.concurrent.CountDownLatch terminated) {
+        this.terminated = terminated;
+        thread.start();
+    }
+
+    /** Asks the thread to finish its current record, commit and leave the group. */
+    void shutdown() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    void join(long millis) throws InterruptedException {
+        thread.join(millis);
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /** Tasks this thread runs now. */
+    Set<TaskId> tasks() {
+        synchronized (tasks) {
+            return Set.copyOf(tasks.keySet());
+        }
+    }
+
+    @Override
+    public void run() {
+        Throwable failure = null;
+        try {
+            consumer.subscribe(new ArrayList<>(allSourceTopics()), new Listener());
+            while (running) {
+                try {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        process(r);
+                    }
+                    punctuate();
+                    if (System.currentTimeMillis() - lastCommit >= commitIntervalMs) {
+                        commit();
+                    }
+                } catch (WakeupException e) {
+                    // shutdown() wakes the consumer wherever it blocks (poll or commit); the wake-up
+                    // is used up here, so the final commit below runs normally.
+                    if (running) {
+                        throw e;
+                    }
+                }
+            }
+            commit();
+        } catch (Throwable t) {
+            failure = t;
+            log.error("Stream thread {} of app {} failed: {}", name, topology.appId(), t.getMessage(), t);
+        } finally {
+            closeAll(failure == null);
+        }
+        try {
+            if (failure != null) {
+                onFatal.accept(failure);
+            }
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    private java.util.Set<String> allSourceTopics() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        topology.subTopologies().forEach(s -> out.addAll(s.sourceTopics()));
+        return out;
+    }
+
+    private void process(ConsumerRecord<byte[], byte[]> r) {
+        PartitionTask[] byPartition = byTopic.get(r.topic());
+        PartitionTask task = byPartition == null || r.partition() >= byPartition.length ? null : byPartition[r.partition()];
+        if (task == null) {
+            // Records of a partition revoked between poll and processing are read again by its new owner.
+            return;
+        }
+        try {
+            task.process(r.topic(), r.partition(), r.offset(), r.timestamp(), KafkaHeaders.fromKafka(r.headers()),
+                    r.key(), r.value());
+        } catch (RecordProcessingException e) {
+            errors.handle(e, r, collector);
+            task.skip(r.topic(), r.offset());
+        }
+        processed.increment();
+    }
+
+    private void punctuate() {
+        List<PartitionTask> current;
+        synchronized (tasks) {
+            current = new ArrayList<>(tasks.values());
+        }
+        for (PartitionTask t : current) {
+            try {
+                t.punctuate();
+            } catch (RecordProcessingException e) {
+                errors.handleCallback(e);
+            }
+        }
+    }
+
+    /** Flushes output, then commits what every task has finished. */
+    private void commit() {
+        collector.flush();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        synchronized (tasks) {
+            for (PartitionTask t : tasks.values()) {
+                for (Map.Entry<String, Long> e : t.committableOffsets().entrySet()) {
+                    TopicPartition tp = new TopicPartition(e.getKey(), t.id().partition());
+                    if (!e.getValue().equals(committed.get(tp))) {
+                        offsets.put(tp, new OffsetAndMetadata(e.getValue()));
+                    }
+                }
+            }
+        }
+        lastCommit = System.currentTimeMillis();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+            offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // The group moved on without us; the tasks' new owners re-read from the last commit.
+            log.warn("Commit of {} offsets by {} failed because the group is rebalancing; the records are processed again: {}",
+                    offsets.size(), name, e.getMessage());
+        }
+    }
+
+    private void closeTasks(Collection<TaskId> ids) {
+        for (TaskId id : ids) {
+            PartitionTask t;
+            synchronized (tasks) {
+                t = tasks.remove(id);
+            }
+            if (t != null) {
+                try {
+                    t.close();
+                } catch (RuntimeException e) {
+                    log.warn("Closing task {} failed: {}", id, e.toString());
+                }
+                for (String topic : t.sourceTopics()) {
+                    committed.remove(new TopicPartition(topic, id.partition()));
+                }
+            }
+        }
+        reindex();
+    }
+
+    private void reindex() {
+        Map<String, PartitionTask[]> index = new HashMap<>();
+        synchronized (tasks) {
+            for (PartitionTask t : tasks.values()) {
+                int p = t.id().partition();
+                for (String topic : t.sourceTopics()) {
+                    PartitionTask[] arr = index.get(topic);
+                    if (arr == null || arr.length <= p) {
+                        arr = arr == null ? new PartitionTask[p + 1] : java.util.Arrays.copyOf(arr, p + 1);
+                        index.put(topic, arr);
+                    }
+                    arr[p] = t;
+                }
+            }
+        }
+        byTopic = index;
+    }
+
+    private void closeAll(boolean clean) {
+        closeTasks(tasks());
+        try {
+            consumer.close(clean ? org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5))
+                    : org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
+        } catch (RuntimeException e) {
+            log.warn("Closing the consumer of {} failed: {}", name, e.toString());
+        }
+        try {
+            producer.close(clean ? Duration.ofSeconds(5) : Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.warn("Closing the producer of {} failed: {}", name, e.toString());
+        }
+    }
+
+    private final class Listener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Set<TaskId> revoked = TaskAssignor.tasksOf(topology, partitions);
+            if (revoked.isEmpty()) {
+                return;
+            }
+            try {
+                commit();
+            } catch (WorkerException e) {
+                // Output failed: do not commit; the next owner re-reads from the last commit.
+                closeTasks(revoked);
+                throw e;
+            }
+            closeTasks(revoked);
+            log.info("{} gave up tasks {}", name, new java.util.TreeSet<>(revoked));
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            List<TaskId> created = new ArrayList<>();
+            for (TaskId id : new java.util.TreeSet<>(TaskAssignor.tasksOf(topology, partitions))) {
+                synchronized (tasks) {
+                    if (!tasks.containsKey(id)) {
+                        tasks.put(id, new PartitionTask(topology, id, collector, System::currentTimeMillis));
+                        created.add(id);
+                    }
+                }
+            }
+            reindex();
+            if (!created.isEmpty()) {
+                log.info("{} took tasks {}", name, created);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            Set<TaskId> lost = TaskAssignor.tasksOf(topology, partitions);
+            closeTasks(lost);
+            log.warn("{} lost tasks {} without committing; their new owners re-read from the last commit", name, lost);
+        }
+    }
+}
