@@ -75,4 +75,29 @@ class GroupByOnKafkaTest {
             end.forEach((tp, offset) -> assertThat(committed.get(tp)).as("committed offset of " + tp).isEqualTo(offset));
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void timestampsAndHeadersFlowFromInputToOutputThroughTheRepartition() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("orders", 2);
+            kafka.createTopic("orders-by-customer", 2);
+            long eventTime = 1_700_000_000_000L;
+            try (KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(kafka.bootstrapServers())) {
+                org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> r = new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        "orders", null, eventTime, KafkaIO.utf8("o1"), KafkaIO.utf8(Orders.json("o1", "ada", 3)));
+                r.headers().add("trace-id", KafkaIO.utf8("t-42"));
+                producer.send(r);
+            }
+            WorkerConfig config = WorkerConfig.builder(kafka.bootstrapServers()).stateDir(stateDir).build();
+            try (Worker worker = Worker.start(new Orders("headers-it").app.topology(), config)) {
+                List<ConsumerRecord<byte[], byte[]>> out = KafkaIO.readUntil(kafka.bootstrapServers(), "orders-by-customer",
+                        Duration.ofSeconds(30), r -> !r.isEmpty());
+                assertThat(out).hasSize(1);
+                assertThat(out.get(0).timestamp()).isEqualTo(eventTime);
+                assertThat(KafkaIO.text(out.get(0).headers().lastHeader("trace-id").value())).isEqualTo("t-42");
+                assertThat(KafkaIO.text(out.get(0).key())).isEqualTo("ada");
+            }
+        }
+    }
 }

@@ -47,7 +47,7 @@ public final class WeirCli implements AppLauncher {
 
     @Override
     public int run(App app, String... args) {
-        CommandLine cli = new CommandLine(new Root(app));
+        CommandLine cli = new CommandLine(new Root(app)).setCommandName(app.id());
         cli.addSubcommand("worker", new WorkerCommand(app));
         cli.addSubcommand("describe", new DescribeCommand(app));
         cli.addSubcommand("send", new SendCommand(app));
