@@ -266,7 +266,8 @@ public final class Topology {
         return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    static Topic<?, ?> topicOf(Node n) {
+    /** The topic a source, repartition or sink node reads or writes; null for other nodes. */
+    public static Topic<?, ?> topicOf(Node n) {
         if (n instanceof Node.Source s) {
             return s.topic();
         }

@@ -92,4 +92,42 @@ class ErrorPolicyOnKafkaTest {
             assertThat(committed == null || committed <= 1L).as("committed offset %s must not pass the poison record", committed).isTrue();
         }
     }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void underSkipAnExceptionInUserCodeIsLoggedCountedAndTheRestIsProcessed() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("amounts", 1);
+            kafka.createTopic("doubled", 1);
+            dev.weir.dsl.App app = dev.weir.dsl.App.create("skip-it");
+            dev.weir.dsl.Topic<String, Long> amounts = app.topic("amounts", dev.weir.serdes.Serdes.string(), dev.weir.serdes.Serdes.longs());
+            dev.weir.dsl.Topic<String, Long> doubled = app.topic("doubled", dev.weir.serdes.Serdes.string(), dev.weir.serdes.Serdes.longs());
+            app.stream(amounts).mapValues(v -> {
+                if (v == 13L) {
+                    throw new IllegalStateException("unlucky amount " + v);
+                }
+                return v * 2;
+            }).named("double").to(doubled);
+            try (KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(kafka.bootstrapServers())) {
+                for (long v = 10; v < 16; v++) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("amounts", KafkaIO.utf8("k"),
+                            dev.weir.serdes.Serdes.longs().serialize(v)));
+                }
+            }
+            WorkerConfig config = WorkerConfig.builder(kafka.bootstrapServers()).stateDir(stateDir)
+                    .errorPolicy(ErrorPolicy.SKIP).commitInterval(Duration.ofMillis(100)).build();
+            try (Worker worker = Worker.start(app.topology(), config)) {
+                List<ConsumerRecord<byte[], byte[]>> out = KafkaIO.readUntil(kafka.bootstrapServers(), "doubled",
+                        Duration.ofSeconds(60), r -> r.size() >= 5);
+                assertThat(out).extracting(r -> dev.weir.serdes.Serdes.longs().deserialize(r.value()))
+                        .containsExactly(20L, 22L, 24L, 28L, 30L);
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (worker.metrics().find("weir.records.skipped").counter() == null && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(worker.metrics().get("weir.records.skipped").tag("stage", "PROCESSING").counter().count()).isEqualTo(1.0);
+            }
+            assertThat(KafkaIO.committed(kafka.bootstrapServers(), "skip-it")).containsEntry(new TopicPartition("amounts", 0), 6L);
+        }
+    }
 }

@@ -64,7 +64,7 @@ public final class TopicSetup {
         }
         java.util.Set<String> nodeTopics = new java.util.HashSet<>();
         for (Node n : topology.nodes()) {
-            Topic<?, ?> t = topicOf(n);
+            Topic<?, ?> t = Topology.topicOf(n);
             if (t != null) {
                 nodeTopics.add(t.name());
             }
@@ -103,19 +103,6 @@ public final class TopicSetup {
         }
         createAll(admin, internal, timeout);
         return layout;
-    }
-
-    private static Topic<?, ?> topicOf(Node n) {
-        if (n instanceof Node.Source s) {
-            return s.topic();
-        }
-        if (n instanceof Node.Sink s) {
-            return s.topic();
-        }
-        if (n instanceof Node.Repartition r) {
-            return r.topic();
-        }
-        return null;
     }
 
     private static NewTopic newTopic(String name, int partitions, Map<String, String> configs) {
