@@ -108,7 +108,7 @@ public final class App {
     /**
      * Faust's {@code @app.agent(topic)} with the whole event (key, value, timestamp, headers)
      * and a context that sends to other topics; the agent's node is named {@code name}, as
-     * a Faust agent is named after its function.
+     * a Faust agent is named after its function. Its code may use {@code tables} (see {@link Table}).
      *
      * <pre>{@code
      * app.agent("flag-big-orders", orders, (event, ctx) -> {
@@ -116,9 +116,27 @@ public final class App {
      * });
      * }</pre>
      */
-    public <K, V> void agent(String name, Topic<K, V> topic, Agent<K, V> agent) {
+    public <K, V> void agent(String name, Topic<K, V> topic, Agent<K, V> agent, Table<?, ?>... tables) {
         Objects.requireNonNull(name, "name");
-        StreamImpl.agent(graph, checkDeclared(topic), name, agent);
+        StreamImpl.agent(graph, checkDeclared(topic), name, agent, tables);
+    }
+
+    /**
+     * Declares a table, as Faust's {@code app.table(name, default=...)}: its changelog topic is
+     * {@code <app>-<name>-changelog}, its store RocksDB.
+     *
+     * @param defaultValue what {@link Table#get} returns for a key without a value (may be null)
+     * @throws IllegalArgumentException when the name is not a legal topic name part or is taken
+     */
+    public <K, V> Table<K, V> table(String name, Serde<K> keySerde, Serde<V> valueSerde, V defaultValue) {
+        return table(name, keySerde, valueSerde, defaultValue, TableOptions.defaults());
+    }
+
+    /** {@link #table(String, Serde, Serde, Object)} with options (in-memory store). */
+    public <K, V> Table<K, V> table(String name, Serde<K> keySerde, Serde<V> valueSerde, V defaultValue, TableOptions options) {
+        Table<K, V> table = new Table<>(id, name, keySerde, valueSerde, defaultValue, options);
+        graph.declare(table);
+        return table;
     }
 
     /**

@@ -93,8 +93,34 @@ public interface Stream<K, V> {
     /**
      * Runs a {@link Processor} (one instance per task) named {@code name}; it sees key,
      * headers, timestamp and the record's topic/partition/offset and forwards what it wants.
+     * Its code may use {@code tables} (see {@link Table}). Weir assumes a processor may change
+     * keys, so a table below it needs a {@link #groupBy} in between.
      */
-    <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier);
+    <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier, Table<?, ?>... tables);
+
+    /**
+     * Counts records per key into {@code table} and forwards each key's new count. The stream
+     * must be partitioned by its key (read from a topic keyed that way, or {@link #groupBy}
+     * first); otherwise building the topology fails.
+     *
+     * <pre>{@code
+     * Table<String, Long> counts = app.table("uri-counts", Serdes.string(), Serdes.longs(), 0L);
+     * app.stream(clicks).groupBy(ClickEvent::uri, Serdes.string(), "by-uri").count(counts).to(countsTopic);
+     * }</pre>
+     */
+    Stream<K, Long> count(Table<K, Long> table);
+
+    /** Adds {@code amount(value)} to each key's total in {@code table} and forwards the new total. */
+    Stream<K, Long> sum(Table<K, Long> table, java.util.function.ToLongFunction<? super V> amount);
+
+    /** Combines each value with its key's current value in {@code table} (the first value is stored as is). */
+    Stream<K, V> reduce(Table<K, V> table, java.util.function.BinaryOperator<V> reducer);
+
+    /**
+     * Computes each key's new value in {@code table} from its current value (the table's default
+     * when it has none) and the record's value, stores it and forwards it.
+     */
+    <A> Stream<K, A> aggregate(Table<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator);
 
     /** This stream and {@code other} as one stream (records keep their own partitions). */
     Stream<K, V> merge(Stream<K, V> other);

@@ -1,6 +1,7 @@
 package dev.weir.topology;
 
 import dev.weir.dsl.Processor;
+import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -11,7 +12,7 @@ import java.util.function.Supplier;
  * A node of a {@link Topology}. The family is closed: the runtime handles each kind, and
  * edges live in the topology, not in the nodes.
  */
-public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNode, Node.Repartition, Node.Sink {
+public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNode, Node.Repartition, Node.TableNode, Node.Sink {
 
     /** The node's name, unique in its topology and stable across builds of the same program. */
     String name();
@@ -49,14 +50,18 @@ public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNod
 
     /**
      * Runs user or built-in code: a new {@link Processor} per task from {@code supplier}.
-     * {@code operation} names what the DSL asked for (map, mapValues, take, agent, ...).
+     * {@code operation} names what the DSL asked for (map, mapValues, take, agent, ...);
+     * {@code changesKey} says whether it may forward records under other keys than it got (then
+     * a table below it needs a repartition first); {@code tables} are the tables its code uses.
      */
     record ProcessorNode(String name, String operation,
-                         Supplier<? extends Processor<Object, Object, Object, Object>> supplier) implements Node {
+                         Supplier<? extends Processor<Object, Object, Object, Object>> supplier,
+                         boolean changesKey, java.util.List<Table<?, ?>> tables) implements Node {
         public ProcessorNode {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(operation, "operation");
             Objects.requireNonNull(supplier, "supplier");
+            tables = java.util.List.copyOf(tables);
         }
 
         @Override
@@ -80,6 +85,26 @@ public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNod
         @Override
         public String kind() {
             return "Repartition";
+        }
+    }
+
+    /**
+     * Updates {@code table}: for each record, {@code aggregator} computes the key's new value from
+     * its current value (the table's default when it has none) and the record's value; the
+     * node stores it and forwards a record with the new value (count, sum, reduce, aggregate).
+     */
+    record TableNode(String name, Table<?, ?> table, String operation,
+                     java.util.function.BiFunction<Object, Object, Object> aggregator) implements Node {
+        public TableNode {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(aggregator, "aggregator");
+        }
+
+        @Override
+        public String kind() {
+            return "Table";
         }
     }
 

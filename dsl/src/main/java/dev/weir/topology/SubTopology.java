@@ -14,10 +14,13 @@ import java.util.Set;
  *                     repartition node appears in both the sub-topology it ends and the one it starts
  * @param sourceNodes  source topic name to the node that reads it
  * @param outputTopics names of the topics this sub-topology's sinks and repartitions write
+ * @param tables       names of the tables its nodes use; each task holds one partition of each
  */
-public record SubTopology(int id, List<String> nodes, Map<String, String> sourceNodes, Set<String> outputTopics) {
+public record SubTopology(int id, List<String> nodes, Map<String, String> sourceNodes, Set<String> outputTopics,
+                          Set<String> tables) {
 
     public SubTopology {
+        tables = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(tables));
         nodes = List.copyOf(nodes);
         sourceNodes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sourceNodes));
         outputTopics = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(outputTopics));

@@ -25,6 +25,7 @@ public final class Topology {
     private final Map<String, List<String>> children;
     private final List<SubTopology> subTopologies;
     private final Map<String, Topic<?, ?>> topics;
+    private final Map<String, dev.weir.dsl.Table<?, ?>> tables;
 
     Topology(String appId, Map<String, Node> nodes, Map<String, List<String>> parents,
              Map<String, List<String>> children, List<SubTopology> subTopologies, Map<String, Topic<?, ?>> declared) {
@@ -41,7 +42,27 @@ public final class Topology {
             }
         }
         declared.values().forEach(t -> all.putIfAbsent(t.name(), t));
+        Map<String, dev.weir.dsl.Table<?, ?>> tableMap = new LinkedHashMap<>();
+        for (Node n : nodes.values()) {
+            for (dev.weir.dsl.Table<?, ?> t : TopologyBuilder.tablesOf(n)) {
+                tableMap.putIfAbsent(t.name(), t);
+                all.putIfAbsent(t.changelogTopic().name(), t.changelogTopic());
+            }
+        }
+        this.tables = Collections.unmodifiableMap(tableMap);
         this.topics = Collections.unmodifiableMap(all);
+    }
+
+    /** The tables the nodes use, by name. */
+    public Map<String, dev.weir.dsl.Table<?, ?>> tables() {
+        return tables;
+    }
+
+    /** The sub-topology whose tasks hold {@code table}. @throws java.util.NoSuchElementException for an unknown table */
+    public SubTopology subTopologyOf(dev.weir.dsl.Table<?, ?> table) {
+        return subTopologies.stream().filter(s -> s.tables().contains(table.name())).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("Table \"" + table.name() + "\" is not used by the topology of app \""
+                        + appId + "\"; tables: " + tables.keySet()));
     }
 
     /** A builder for a topology of app {@code appId}, node by node. */
@@ -99,7 +120,7 @@ public final class Topology {
         return topics;
     }
 
-    /** Topics Weir creates and owns for this app (repartition topics). */
+    /** Topics Weir creates and owns for this app (repartition and changelog topics). */
     public Set<Topic<?, ?>> internalTopics() {
         Set<Topic<?, ?>> out = new LinkedHashSet<>();
         topics().values().stream().filter(Topic::isInternal).forEach(out::add);
@@ -130,7 +151,8 @@ public final class Topology {
         StringBuilder sb = new StringBuilder("Topology of app \"").append(appId).append("\"\n");
         for (SubTopology sub : subTopologies) {
             sb.append("  Sub-topology ").append(sub.id()).append(" (reads: ")
-                    .append(String.join(", ", sub.sourceTopics())).append(")\n");
+                    .append(String.join(", ", sub.sourceTopics()))
+                    .append(sub.tables().isEmpty() ? "" : "; tables: " + String.join(", ", sub.tables())).append(")\n");
             for (String name : sub.nodes()) {
                 Node n = nodes.get(name);
                 boolean readsHere = n instanceof Node.Repartition r && sub.sourceTopics().contains(r.topic().name());
@@ -156,7 +178,12 @@ public final class Topology {
             return "Filter: " + f.name() + (f.negated() ? " (not)" : "");
         }
         if (n instanceof Node.ProcessorNode p) {
-            return "Processor: " + p.name() + " (" + p.operation() + ")";
+            return "Processor: " + p.name() + " (" + p.operation() + ")"
+                    + (p.tables().isEmpty() ? "" : " uses tables " + p.tables().stream().map(dev.weir.dsl.Table::name).toList());
+        }
+        if (n instanceof Node.TableNode t) {
+            return "Table: " + t.name() + " (" + t.operation() + " into table " + t.table().name() + ", store: "
+                    + t.table().options().store() + ", changelog: " + t.table().changelogTopic().name() + ")";
         }
         if (n instanceof Node.Repartition r) {
             return readSide
@@ -258,6 +285,9 @@ public final class Topology {
     private static String label(Node n) {
         if (n instanceof Node.ProcessorNode p) {
             return p.name() + " (" + p.operation() + ")";
+        }
+        if (n instanceof Node.TableNode t) {
+            return t.name() + " (" + t.operation() + " into table " + t.table().name() + ")";
         }
         return n.name() + " (" + n.kind().toLowerCase(java.util.Locale.ROOT) + ")";
     }

@@ -1,6 +1,7 @@
 package dev.weir.topology;
 
 import dev.weir.dsl.Processor;
+import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,11 +60,29 @@ public final class TopologyBuilder {
         return add(new Node.Filter(name, predicate, negated), List.of(parentNames));
     }
 
-    /** Adds a processor; {@code operation} is the word {@code describe()} shows for it. */
+    /**
+     * Adds a processor; {@code operation} is the word {@code describe()} shows for it. It is
+     * assumed to change keys (a table below it needs a repartition first) and to use no tables.
+     */
     public TopologyBuilder addProcessor(String name, String operation,
                                         Supplier<? extends Processor<Object, Object, Object, Object>> supplier,
                                         String... parentNames) {
-        return add(new Node.ProcessorNode(name, operation, supplier), List.of(parentNames));
+        return addProcessor(name, operation, supplier, true, List.of(), parentNames);
+    }
+
+    /**
+     * Adds a processor that says whether it may change keys and which tables its code uses.
+     */
+    public TopologyBuilder addProcessor(String name, String operation,
+                                        Supplier<? extends Processor<Object, Object, Object, Object>> supplier,
+                                        boolean changesKey, List<Table<?, ?>> tables, String... parentNames) {
+        return add(new Node.ProcessorNode(name, operation, supplier, changesKey, tables), List.of(parentNames));
+    }
+
+    /** Adds a node that aggregates each record into {@code table} and forwards the new value. */
+    public TopologyBuilder addTable(String name, Table<?, ?> table, String operation,
+                                    java.util.function.BiFunction<Object, Object, Object> aggregator, String... parentNames) {
+        return add(new Node.TableNode(name, table, operation, aggregator), List.of(parentNames));
     }
 
     /** Adds a repartition through the internal {@code topic}; {@code keySelector} may be null to keep keys. */
@@ -103,6 +122,9 @@ public final class TopologyBuilder {
         checkTopics(found);
         checkReachability(found, children);
         checkCycles(found, children);
+        if (found.isEmpty()) {
+            checkTables(found);
+        }
         if (!found.isEmpty()) {
             throw new TopologyException(appId, found);
         }
@@ -240,6 +262,61 @@ public final class TopologyBuilder {
         }
     }
 
+    /** The tables a node uses. */
+    static List<Table<?, ?>> tablesOf(Node n) {
+        if (n instanceof Node.TableNode t) {
+            return List.of(t.table());
+        }
+        if (n instanceof Node.ProcessorNode p) {
+            return p.tables();
+        }
+        return List.of();
+    }
+
+    /**
+     * A table's partition p lives in task p, so every record that reaches it must still be in
+     * the partition its key hashes to: no key-changing node between the nearest source or
+     * repartition and the node that uses the table. And a table belongs to one sub-topology.
+     */
+    private void checkTables(List<String> found) {
+        Map<String, Table<?, ?>> byName = new LinkedHashMap<>();
+        for (Node n : nodes.values()) {
+            for (Table<?, ?> t : tablesOf(n)) {
+                Table<?, ?> other = byName.putIfAbsent(t.name(), t);
+                if (other != null && other != t) {
+                    found.add("Two different tables are named \"" + t.name() + "\" (one used by node \"" + n.name()
+                            + "\"); give each table its own name.");
+                }
+                String rekeyed = rekeyingAncestor(n.name(), new HashSet<>());
+                if (rekeyed != null) {
+                    found.add("Table \"" + t.name() + "\" is fed by node \"" + n.name() + "\", whose records were re-keyed by \""
+                            + rekeyed + "\" after they were partitioned, so they are not co-partitioned with the table:"
+                            + " groupBy(...) first, so that each key's records reach the task that holds its part of the table.");
+                }
+            }
+        }
+    }
+
+    private String rekeyingAncestor(String node, Set<String> seen) {
+        for (String p : parents.get(node)) {
+            if (!seen.add(p)) {
+                continue;
+            }
+            Node parent = nodes.get(p);
+            if (parent instanceof Node.Source || parent instanceof Node.Repartition) {
+                continue;
+            }
+            if (parent instanceof Node.ProcessorNode pn && pn.changesKey()) {
+                return p;
+            }
+            String above = rekeyingAncestor(p, seen);
+            if (above != null) {
+                return above;
+            }
+        }
+        return null;
+    }
+
     private List<SubTopology> subTopologies(Map<String, List<String>> children) {
         // Union-find over edges, except the edge out of a repartition node: that one crosses Kafka.
         Map<String, String> root = new HashMap<>();
@@ -273,10 +350,23 @@ public final class TopologyBuilder {
         }
         List<SubTopology> result = new ArrayList<>();
         int id = 0;
+        Map<String, String> tableGroup = new HashMap<>();
+        for (Node n : nodes.values()) {
+            for (Table<?, ?> t : tablesOf(n)) {
+                String group = find(root, n.name());
+                String previous = tableGroup.putIfAbsent(t.name(), group);
+                if (previous != null && !previous.equals(group)) {
+                    throw new TopologyException(appId, List.of("Table \"" + t.name() + "\" is used on both sides of a repartition"
+                            + " (by node \"" + n.name() + "\" and a node before the repartition); a table lives in the tasks of one"
+                            + " sub-topology: use it only after (or only before) the groupBy."));
+                }
+            }
+        }
         for (Map.Entry<String, List<String>> g : groups.entrySet()) {
             List<String> members = new ArrayList<>();
             Map<String, String> sources = new LinkedHashMap<>();
             Set<String> outputs = new LinkedHashSet<>();
+            Set<String> tables = new LinkedHashSet<>();
             for (Node n : nodes.values()) {
                 boolean own = g.getValue().contains(n.name());
                 boolean reads = g.getKey().equals(readerGroup.get(n.name()));
@@ -296,8 +386,11 @@ public final class TopologyBuilder {
                 if (n instanceof Node.Sink s) {
                     outputs.add(s.topic().name());
                 }
+                if (own) {
+                    tablesOf(n).forEach(t -> tables.add(t.name()));
+                }
             }
-            result.add(new SubTopology(id++, members, sources, outputs));
+            result.add(new SubTopology(id++, members, sources, outputs, tables));
         }
         return result;
     }

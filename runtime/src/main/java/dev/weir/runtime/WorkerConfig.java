@@ -39,8 +39,12 @@ public final class WorkerConfig {
     private final Map<String, Object> clientConfigs;
     private final Map<String, Object> consumerConfigs;
     private final Map<String, Object> producerConfigs;
+    private final long blockCacheBytes;
+    private final long writeBufferBytes;
 
     private WorkerConfig(Builder b) {
+        this.blockCacheBytes = b.blockCacheBytes;
+        this.writeBufferBytes = b.writeBufferBytes;
         this.bootstrapServers = b.bootstrapServers;
         this.threads = b.threads;
         this.stateDir = b.stateDir;
@@ -98,6 +102,16 @@ public final class WorkerConfig {
         return producerConfigs;
     }
 
+    /** The RocksDB block cache all table stores of this worker share, in bytes. */
+    public long blockCacheBytes() {
+        return blockCacheBytes;
+    }
+
+    /** The memtable budget all RocksDB table stores of this worker share, in bytes (counted against the block cache). */
+    public long writeBufferBytes() {
+        return writeBufferBytes;
+    }
+
     @Override
     public String toString() {
         return "WorkerConfig{bootstrapServers=" + bootstrapServers + ", threads=" + threads + ", stateDir=" + stateDir
@@ -118,6 +132,8 @@ public final class WorkerConfig {
         private final Map<String, Object> clientConfigs = new LinkedHashMap<>();
         private final Map<String, Object> consumerConfigs = new LinkedHashMap<>();
         private final Map<String, Object> producerConfigs = new LinkedHashMap<>();
+        private long blockCacheBytes = 64L << 20;
+        private long writeBufferBytes = 32L << 20;
 
         private Builder(String bootstrapServers) {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -163,6 +179,21 @@ public final class WorkerConfig {
                 throw new IllegalArgumentException("deadLetterTopic must not be blank");
             }
             this.deadLetterTopic = topic;
+            return this;
+        }
+
+        /**
+         * The memory all RocksDB table stores of the worker share: a block cache of
+         * {@code blockCacheBytes} (default 64 MiB) of which memtables may use up to
+         * {@code writeBufferBytes} (default 32 MiB), however many tasks and tables it runs.
+         */
+        public Builder rocksDbMemory(long blockCacheBytes, long writeBufferBytes) {
+            if (blockCacheBytes < (1 << 20) || writeBufferBytes < (1 << 20) || writeBufferBytes > blockCacheBytes) {
+                throw new IllegalArgumentException("rocksDbMemory needs blockCacheBytes >= 1 MiB and 1 MiB <= writeBufferBytes <= "
+                        + "blockCacheBytes, got " + blockCacheBytes + " and " + writeBufferBytes);
+            }
+            this.blockCacheBytes = blockCacheBytes;
+            this.writeBufferBytes = writeBufferBytes;
             return this;
         }
 

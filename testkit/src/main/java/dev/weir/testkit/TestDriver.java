@@ -189,6 +189,32 @@ public final class TestDriver implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * What a worker's commit does to state: every task writes its tables' cached changes to its
+     * stores and to the changelog topics (readable with {@code output(table.changelogTopic())}).
+     */
+    public void commit() {
+        checkOpen();
+        tasks.values().forEach(PartitionTask::flushState);
+        drain();
+    }
+
+    /**
+     * Reads {@code table} as the tasks hold it: {@code driver.table(counts).get("key")}. A key is
+     * looked up in the task of the partition its serialized key hashes to, as on Kafka.
+     */
+    public <K, V> TableReader<K, V> table(dev.weir.dsl.Table<K, V> table) {
+        checkOpen();
+        Objects.requireNonNull(table, "table");
+        SubTopology sub = topology.subTopologyOf(table);
+        return new TableReader<>(table, key -> {
+            byte[] bytes = table.keySerde().serialize(table.changelogTopic().name(), Headers.create(), key);
+            int partitions = topics.partitions(table.changelogTopic().name());
+            int p = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes)) % partitions;
+            return tasks.get(new TaskId(sub.id(), p));
+        });
+    }
+
     /** The topology under test. */
     public Topology topology() {
         return topology;
@@ -240,9 +266,9 @@ public final class TestDriver implements AutoCloseable {
         outputPositions.merge(topic, count, Integer::sum);
     }
 
-    private void collect(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {
+    private void collect(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
         // Queued, not processed at once: a task finishes its record before the next task runs, as on Kafka.
-        pending.add(topics.append(topic, -1, key, value, timestamp, headers));
+        pending.add(topics.append(topic, partition, key, value, timestamp, headers));
     }
 
     private void drain() {

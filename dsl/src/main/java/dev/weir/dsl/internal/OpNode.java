@@ -1,6 +1,7 @@
 package dev.weir.dsl.internal;
 
 import dev.weir.dsl.Processor;
+import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  */
 final class OpNode {
 
-    enum Kind { SOURCE, FILTER, PROCESSOR, REPARTITION, SINK }
+    enum Kind { SOURCE, FILTER, PROCESSOR, REPARTITION, TABLE, SINK }
 
     final Kind kind;
     /** The word that derived names use, e.g. {@code filter}, {@code to(popular)}. */
@@ -24,12 +25,23 @@ final class OpNode {
     final boolean negated;
     final Supplier<? extends Processor<Object, Object, Object, Object>> supplier;
     final BiFunction<Object, Object, Object> keySelector;
+    final boolean changesKey;
+    final List<Table<?, ?>> tables;
     String explicitName;
 
     private OpNode(Kind kind, String operation, List<OpNode> parents, Topic<?, ?> topic,
                    BiPredicate<Object, Object> predicate, boolean negated,
                    Supplier<? extends Processor<Object, Object, Object, Object>> supplier,
                    BiFunction<Object, Object, Object> keySelector) {
+        this(kind, operation, parents, topic, predicate, negated, supplier, keySelector, false, List.of());
+    }
+
+    private OpNode(Kind kind, String operation, List<OpNode> parents, Topic<?, ?> topic,
+                   BiPredicate<Object, Object> predicate, boolean negated,
+                   Supplier<? extends Processor<Object, Object, Object, Object>> supplier,
+                   BiFunction<Object, Object, Object> keySelector, boolean changesKey, List<Table<?, ?>> tables) {
+        this.changesKey = changesKey;
+        this.tables = List.copyOf(tables);
         this.kind = kind;
         this.operation = operation;
         this.parents = List.copyOf(parents);
@@ -50,9 +62,21 @@ final class OpNode {
         return new OpNode(Kind.FILTER, negated ? "filterNot" : "filter", List.of(parent), null, predicate, negated, null, null);
     }
 
+    /** A processor that keeps keys and uses no table. */
     static OpNode processor(List<OpNode> parents, String operation,
                             Supplier<? extends Processor<Object, Object, Object, Object>> supplier) {
-        return new OpNode(Kind.PROCESSOR, operation, parents, null, null, false, supplier, null);
+        return processor(parents, operation, supplier, false, List.of());
+    }
+
+    static OpNode processor(List<OpNode> parents, String operation,
+                            Supplier<? extends Processor<Object, Object, Object, Object>> supplier,
+                            boolean changesKey, List<Table<?, ?>> tables) {
+        return new OpNode(Kind.PROCESSOR, operation, parents, null, null, false, supplier, null, changesKey, tables);
+    }
+
+    /** {@code aggregator} is kept in keySelector's slot: (current value, record value) -> new value. */
+    static OpNode table(OpNode parent, String operation, Table<?, ?> table, BiFunction<Object, Object, Object> aggregator) {
+        return new OpNode(Kind.TABLE, operation, List.of(parent), null, null, false, null, aggregator, false, List.of(table));
     }
 
     static OpNode repartition(OpNode parent, String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector) {

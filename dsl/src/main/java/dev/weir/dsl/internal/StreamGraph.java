@@ -1,5 +1,6 @@
 package dev.weir.dsl.internal;
 
+import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
 import dev.weir.topology.Topology;
 import dev.weir.topology.TopologyBuilder;
@@ -21,6 +22,7 @@ public final class StreamGraph {
     private final String appId;
     private final List<OpNode> ops = new ArrayList<>();
     private final Map<String, OpNode> sources = new LinkedHashMap<>();
+    private final Map<String, Table<?, ?>> tables = new LinkedHashMap<>();
 
     public StreamGraph(String appId) {
         this.appId = appId;
@@ -28,6 +30,22 @@ public final class StreamGraph {
 
     public String appId() {
         return appId;
+    }
+
+    /** Registers a table of the app; one name, one table. */
+    public void declare(Table<?, ?> table) {
+        Table<?, ?> existing = tables.putIfAbsent(table.name(), table);
+        if (existing != null && existing != table) {
+            throw new IllegalArgumentException("Table \"" + table.name() + "\" is already declared as " + existing
+                    + "; declare it once and reuse the Table object");
+        }
+    }
+
+    void checkDeclared(Table<?, ?> table) {
+        if (tables.get(table.name()) != table) {
+            throw new IllegalArgumentException("Table \"" + table.name() + "\" was not declared by app \"" + appId
+                    + "\"; declare it with app.table(...)");
+        }
     }
 
     /** The single source node of {@code topic}: every stream and agent on a topic shares it. */
@@ -50,7 +68,9 @@ public final class StreamGraph {
             switch (op.kind) {
                 case SOURCE -> b.addSource(name, op.topic);
                 case FILTER -> b.addFilter(name, op.predicate, op.negated, parents);
-                case PROCESSOR -> b.addProcessor(name, op.operation, op.supplier, parents);
+                case PROCESSOR -> b.addProcessor(name, op.operation, op.supplier, op.changesKey, op.tables, parents);
+                case TABLE -> b.addTable(name, op.tables.get(0), op.operation.substring(0, op.operation.indexOf('(')),
+                        op.keySelector, parents);
                 case REPARTITION -> b.addRepartition(name, op.topic, op.keySelector, parents);
                 case SINK -> b.addSink(name, op.topic, op.keySelector, parents);
                 default -> throw new IllegalStateException("unknown kind " + op.kind);

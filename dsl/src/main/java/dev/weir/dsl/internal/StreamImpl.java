@@ -5,6 +5,7 @@ import dev.weir.dsl.KeyValue;
 import dev.weir.dsl.Processor;
 import dev.weir.dsl.Repartition;
 import dev.weir.dsl.Split;
+import dev.weir.dsl.Table;
 import dev.weir.dsl.Stream;
 import dev.weir.dsl.Topic;
 import dev.weir.dsl.TopicOptions;
@@ -47,10 +48,14 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     }
 
     /** Registers {@code agent} on {@code topic}, named {@code name} or derived when null. */
-    public static <K, V> void agent(StreamGraph graph, Topic<K, V> topic, String name, Agent<K, V> agent) {
+    public static <K, V> void agent(StreamGraph graph, Topic<K, V> topic, String name, Agent<K, V> agent, Table<?, ?>... tables) {
         Objects.requireNonNull(agent, "agent");
         Agent<Object, Object> erased = (Agent) agent;
-        OpNode op = graph.add(OpNode.processor(List.of(graph.source(topic)), "agent", () -> new Processors.AgentProcessor(erased)));
+        for (Table<?, ?> t : tables) {
+            graph.checkDeclared(Objects.requireNonNull(t, "table"));
+        }
+        OpNode op = graph.add(OpNode.processor(List.of(graph.source(topic)), "agent", () -> new Processors.AgentProcessor(erased),
+                false, List.of(tables)));
         op.explicitName = name;
     }
 
@@ -61,6 +66,12 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     private <K2, V2> StreamImpl<K2, V2> processor(String operation, Supplier<? extends Processor<Object, Object, Object, Object>> s,
                                                   Serde<K2> k, Serde<V2> v) {
         return next(OpNode.processor(List.of(node), operation, s), k, v);
+    }
+
+    /** A processor whose output may carry other keys than its input. */
+    private <K2, V2> StreamImpl<K2, V2> rekeying(String operation, Supplier<? extends Processor<Object, Object, Object, Object>> s,
+                                                 Serde<K2> k, Serde<V2> v) {
+        return next(OpNode.processor(List.of(node), operation, s, true, List.of()), k, v);
     }
 
     @Override
@@ -110,7 +121,7 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     public <KR, VR> Stream<KR, VR> map(BiFunction<? super K, ? super V, KeyValue<KR, VR>> mapper) {
         Objects.requireNonNull(mapper, "mapper");
         BiFunction erased = mapper;
-        return processor("map", () -> new Processors.Map(erased), null, null);
+        return rekeying("map", () -> new Processors.Map(erased), null, null);
     }
 
     @Override
@@ -130,7 +141,7 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     public <KR, VR> Stream<KR, VR> flatMap(BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<KR, VR>>> mapper) {
         Objects.requireNonNull(mapper, "mapper");
         BiFunction erased = mapper;
-        return processor("flatMap", () -> new Processors.FlatMap(erased), null, null);
+        return rekeying("flatMap", () -> new Processors.FlatMap(erased), null, null);
     }
 
     @Override
@@ -149,14 +160,14 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     @Override
     public <KR> Stream<KR, V> selectKey(Function<? super V, ? extends KR> keyFn) {
         Objects.requireNonNull(keyFn, "keyFn");
-        return processor("selectKey", () -> new Processors.SelectKey((k, v) -> keyFn.apply((V) v)), null, valueSerde);
+        return rekeying("selectKey", () -> new Processors.SelectKey((k, v) -> keyFn.apply((V) v)), null, valueSerde);
     }
 
     @Override
     public <KR> Stream<KR, V> selectKeyWithKey(BiFunction<? super K, ? super V, ? extends KR> keyFn) {
         Objects.requireNonNull(keyFn, "keyFn");
         BiFunction erased = keyFn;
-        return processor("selectKey", () -> new Processors.SelectKey(erased), null, valueSerde);
+        return rekeying("selectKey", () -> new Processors.SelectKey(erased), null, valueSerde);
     }
 
     @Override
@@ -192,13 +203,50 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     }
 
     @Override
-    public <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier) {
+    public <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier, Table<?, ?>... tables) {
         Objects.requireNonNull(supplier, "supplier");
         Supplier erased = () -> Objects.requireNonNull(supplier.get(),
                 () -> "The supplier of processor \"" + name + "\" returned null; return a new Processor each call");
-        StreamImpl<KR, VR> s = processor("process", erased, null, null);
+        StreamImpl<KR, VR> s = next(OpNode.processor(List.of(node), "process", erased, true, checkTables(tables)), null, null);
         s.named(name);
         return s;
+    }
+
+    private List<Table<?, ?>> checkTables(Table<?, ?>[] tables) {
+        for (Table<?, ?> t : tables) {
+            Objects.requireNonNull(t, "table");
+            graph.checkDeclared(t);
+        }
+        return List.of(tables);
+    }
+
+    @Override
+    public Stream<K, Long> count(Table<K, Long> table) {
+        return aggregateInto(table, "count", (agg, v) -> (agg == null ? 0L : (Long) agg) + 1L);
+    }
+
+    @Override
+    public Stream<K, Long> sum(Table<K, Long> table, java.util.function.ToLongFunction<? super V> amount) {
+        Objects.requireNonNull(amount, "amount");
+        return aggregateInto(table, "sum", (agg, v) -> (agg == null ? 0L : (Long) agg) + amount.applyAsLong((V) v));
+    }
+
+    @Override
+    public Stream<K, V> reduce(Table<K, V> table, java.util.function.BinaryOperator<V> reducer) {
+        Objects.requireNonNull(reducer, "reducer");
+        return aggregateInto(table, "reduce", (agg, v) -> agg == null ? v : reducer.apply((V) agg, (V) v));
+    }
+
+    @Override
+    public <A> Stream<K, A> aggregate(Table<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator) {
+        Objects.requireNonNull(aggregator, "aggregator");
+        return aggregateInto(table, "aggregate", (agg, v) -> aggregator.apply((A) agg, (V) v));
+    }
+
+    private <A> Stream<K, A> aggregateInto(Table<K, A> table, String operation, BiFunction<Object, Object, Object> aggregator) {
+        Objects.requireNonNull(table, "table");
+        graph.checkDeclared(table);
+        return next(OpNode.table(node, operation + "(" + table.name() + ")", table, aggregator), table.keySerde(), table.valueSerde());
     }
 
     @Override

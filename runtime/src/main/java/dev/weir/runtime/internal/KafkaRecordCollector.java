@@ -5,6 +5,9 @@ import dev.weir.runtime.task.RecordCollector;
 import dev.weir.serdes.Headers;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends a thread's output through its producer. Sends are asynchronous; the first failure is
@@ -15,20 +18,34 @@ final class KafkaRecordCollector implements RecordCollector {
 
     private final Producer<byte[], byte[]> producer;
     private volatile RuntimeException sendError;
+    private final Map<TopicPartition, Long> acked = new ConcurrentHashMap<>();
 
     KafkaRecordCollector(Producer<byte[], byte[]> producer) {
         this.producer = producer;
     }
 
     @Override
-    public void send(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {
+    public void send(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
         checkError();
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, timestamp, key, value, KafkaHeaders.toKafka(headers));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition < 0 ? null : partition, timestamp, key, value,
+                KafkaHeaders.toKafka(headers));
         producer.send(record, (metadata, e) -> {
-            if (e != null && sendError == null) {
-                sendError = new WorkerException("Kafka refused a record sent to topic \"" + topic + "\": " + e, e);
+            if (e != null) {
+                if (sendError == null) {
+                    sendError = new WorkerException("Kafka refused a record sent to topic \"" + topic + "\": " + e, e);
+                }
+            } else if (partition >= 0) {
+                acked.merge(new TopicPartition(topic, partition), metadata.offset(), Math::max);
             }
         });
+    }
+
+    /**
+     * The highest acknowledged offset of each partition that records were sent to explicitly
+     * (changelogs); complete for everything sent before the last {@link #flush()}.
+     */
+    Map<TopicPartition, Long> ackedOffsets() {
+        return acked;
     }
 
     /** Waits until everything sent so far is acknowledged; throws the first send failure. */

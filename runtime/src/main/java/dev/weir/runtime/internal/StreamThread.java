@@ -1,6 +1,10 @@
 package dev.weir.runtime.internal;
 
+import dev.weir.dsl.Table;
 import dev.weir.runtime.WorkerException;
+import dev.weir.runtime.task.ByteStore;
+import dev.weir.topology.SubTopology;
+import java.util.LinkedHashMap;
 import dev.weir.runtime.task.PartitionTask;
 import dev.weir.runtime.task.RecordProcessingException;
 import dev.weir.runtime.task.TaskId;
@@ -57,12 +61,21 @@ public final class StreamThread implements Runnable {
     private volatile boolean running = true;
     private long lastCommit = System.currentTimeMillis();
     private final Thread thread;
+    private final RocksDbStores stores;
+    private final MeterRegistry metrics;
+    private final StateRestorer restorer;
+    /** Per task and table, the changelog offset its store holds everything before. */
+    private final Map<TaskId, Map<String, Long>> changelogOffsets = new HashMap<>();
     private java.util.concurrent.CountDownLatch terminated;
 
     StreamThread(String name, Topology topology, Map<String, Object> consumerConfigs, Map<String, Object> producerConfigs,
+                 Map<String, Object> restoreConfigs, RocksDbStores stores,
                  ErrorHandler errors, long commitIntervalMs, MeterRegistry metrics, Consumer<Throwable> onFatal) {
         this.name = name;
         this.topology = topology;
+        this.stores = stores;
+        this.metrics = metrics;
+        this.restorer = new StateRestorer(name, restoreConfigs, metrics, topology.appId());
         this.consumer = new KafkaConsumer<>(consumerConfigs);
         this.producer = new KafkaProducer<>(producerConfigs);
         this.collector = new KafkaRecordCollector(producer);
@@ -176,9 +189,23 @@ public final class StreamThread implements Runnable {
         }
     }
 
-    /** Flushes output, then commits what every task has finished. */
+    /**
+     * At-least-once, in this order: tables write their changes to their stores and changelogs,
+     * the producer flushes (output and changelog acknowledged), checkpoints record the changelog
+     * offsets the stores hold, and only then are the input offsets committed.
+     */
     private void commit() {
+        List<PartitionTask> current;
+        synchronized (tasks) {
+            current = new ArrayList<>(tasks.values());
+        }
+        for (PartitionTask t : current) {
+            t.flushState();
+        }
         collector.flush();
+        for (PartitionTask t : current) {
+            writeCheckpoint(t);
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         synchronized (tasks) {
             for (PartitionTask t : tasks.values()) {
@@ -204,6 +231,56 @@ public final class StreamThread implements Runnable {
         }
     }
 
+    private void writeCheckpoint(PartitionTask task) {
+        Map<String, Long> offsets = changelogOffsets.get(task.id());
+        if (offsets == null || offsets.isEmpty()) {
+            return;
+        }
+        for (String table : offsets.keySet()) {
+            TopicPartition tp = new TopicPartition(topology.tables().get(table).changelogTopic().name(), task.id().partition());
+            Long acked = collector.ackedOffsets().get(tp);
+            if (acked != null) {
+                offsets.merge(table, acked + 1, Math::max);
+            }
+        }
+        new Checkpoint(stores.taskDir(task.id())).write(offsets);
+    }
+
+    /** Opens the task's stores, restores them from their changelogs, then creates the task. */
+    private PartitionTask openTask(TaskId id) {
+        SubTopology sub = topology.subTopologies().get(id.subTopology());
+        if (sub.tables().isEmpty()) {
+            return new PartitionTask(topology, id, collector, System::currentTimeMillis, Map.of());
+        }
+        Map<String, Long> checkpoint = new Checkpoint(stores.taskDir(id)).read();
+        Map<String, ByteStore> opened = new LinkedHashMap<>();
+        Map<String, Long> offsets = new HashMap<>();
+        try {
+            for (String name : sub.tables()) {
+                Table<?, ?> table = topology.tables().get(name);
+                Long from = checkpoint.get(name);
+                ByteStore store = stores.open(id, table, from == null);
+                if (!store.persistent()) {
+                    from = null;
+                }
+                opened.put(name, store);
+                long end = restorer.restore(id, table, store, from, () -> {
+                    // The checkpoint points past the changelog's end (the topic was recreated): start over.
+                    store.close();
+                    ByteStore fresh = stores.open(id, table, true);
+                    opened.put(name, fresh);
+                    return fresh;
+                });
+                offsets.put(name, end);
+            }
+        } catch (RuntimeException e) {
+            opened.values().forEach(ByteStore::close);
+            throw e;
+        }
+        changelogOffsets.put(id, offsets);
+        return new PartitionTask(topology, id, collector, System::currentTimeMillis, opened);
+    }
+
     private void closeTasks(Collection<TaskId> ids) {
         for (TaskId id : ids) {
             PartitionTask t;
@@ -219,6 +296,7 @@ public final class StreamThread implements Runnable {
                 for (String topic : t.sourceTopics()) {
                     committed.remove(new TopicPartition(topic, id.partition()));
                 }
+                changelogOffsets.remove(id);
             }
         }
         reindex();
@@ -255,6 +333,7 @@ public final class StreamThread implements Runnable {
         } catch (RuntimeException e) {
             log.warn("Closing the producer of {} failed: {}", name, e.toString());
         }
+        restorer.close();
     }
 
     private final class Listener implements ConsumerRebalanceListener {
@@ -281,7 +360,7 @@ public final class StreamThread implements Runnable {
             for (TaskId id : new java.util.TreeSet<>(TaskAssignor.tasksOf(topology, partitions))) {
                 synchronized (tasks) {
                     if (!tasks.containsKey(id)) {
-                        tasks.put(id, new PartitionTask(topology, id, collector, System::currentTimeMillis));
+                        tasks.put(id, openTask(id));
                         created.add(id);
                     }
                 }

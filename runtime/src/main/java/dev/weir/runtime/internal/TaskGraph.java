@@ -27,7 +27,7 @@ public final class TaskGraph {
 
     /** Instantiates every node of {@code sub} for one task: new processors from their suppliers. */
     @SuppressWarnings("unchecked")
-    public static TaskGraph build(Topology topology, SubTopology sub, TaskState state) {
+    public static TaskGraph build(Topology topology, SubTopology sub, TaskState state, Map<String, TableRuntime> tables) {
         Map<String, NodeRunner> byName = new LinkedHashMap<>();
         Map<String, SourceRunner> sources = new HashMap<>();
         List<RecordBuffer> buffers = new ArrayList<>();
@@ -49,6 +49,8 @@ public final class TaskGraph {
                 }
             } else if (node instanceof Node.Sink s) {
                 runner = new WriterRunner(name, state, s.topic(), s.keySelector());
+            } else if (node instanceof Node.TableNode t) {
+                runner = new TableRunner(name, state, tables.get(t.table().name()), t.aggregator());
             } else if (node instanceof Node.Filter f) {
                 runner = new FilterRunner(name, state, f.predicate(), f.negated());
             } else {

@@ -56,7 +56,11 @@ public final class WorkerRuntime {
     private volatile Worker.State state = Worker.State.RUNNING;
     private volatile Throwable failure;
 
-    private WorkerRuntime(Topology topology, MeterRegistry metrics, int threadCount, FileChannel lockChannel, FileLock lock) {
+    private final RocksDbStores stores;
+
+    private WorkerRuntime(Topology topology, MeterRegistry metrics, int threadCount, FileChannel lockChannel, FileLock lock,
+                          RocksDbStores stores) {
+        this.stores = stores;
         this.topology = topology;
         this.metrics = metrics;
         this.terminated = new CountDownLatch(threadCount);
@@ -97,7 +101,8 @@ public final class WorkerRuntime {
                     + "\" on this machine; give each worker its own --state-dir / WorkerConfig.stateDir");
         }
 
-        WorkerRuntime rt = new WorkerRuntime(topology, metrics, config.threads(), channel, lock);
+        WorkerRuntime rt = new WorkerRuntime(topology, metrics, config.threads(), channel, lock,
+                new RocksDbStores(dir, config.blockCacheBytes(), config.writeBufferBytes()));
         ErrorHandler errors = new ErrorHandler(app, config.errorPolicy(), deadLetters, metrics);
         String instance = UUID.randomUUID().toString().substring(0, 8);
         for (int i = 1; i <= config.threads(); i++) {
@@ -119,8 +124,12 @@ public final class WorkerRuntime {
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-            rt.threads.add(new StreamThread(name, topology, c, p, errors, config.commitInterval().toMillis(), metrics,
-                    rt::threadFailed));
+            Map<String, Object> restore = base(config);
+            restore.putAll(config.consumerConfigs());
+            restore.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            restore.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            rt.threads.add(new StreamThread(name, topology, c, p, restore, rt.stores, errors, config.commitInterval().toMillis(),
+                    metrics, rt::threadFailed));
         }
         log.info("Starting worker of app {} with {}", app, config);
         for (StreamThread t : rt.threads) {
@@ -217,6 +226,13 @@ public final class WorkerRuntime {
     }
 
     private synchronized void releaseLock() {
+        if (!lockChannel.isOpen()) {
+            return;
+        }
+        if (terminated.getCount() == 0) {
+            // Native memory shared by the stores; only safe once every thread closed its stores.
+            stores.close();
+        }
         try {
             if (lock.isValid()) {
                 lock.release();

@@ -87,7 +87,12 @@ public final class PartitionLayout {
                         + ") but are not co-partitioned: repartition one with groupBy(...) or create them with equal partition counts.");
                 continue;
             }
-            tasks.put(sub.id(), sourceCounts.values().iterator().next());
+            int taskCount = sourceCounts.values().iterator().next();
+            tasks.put(sub.id(), taskCount);
+            // A changelog partition per task: partition p of the changelog backs task p's store.
+            for (String table : sub.tables()) {
+                counts.put(topology.tables().get(table).changelogTopic().name(), taskCount);
+            }
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Cannot run app \"" + topology.appId() + "\": " + String.join(" ", problems));

@@ -3,7 +3,11 @@ package dev.weir.runtime.task;
 import dev.weir.dsl.RecordBuffer;
 import dev.weir.runtime.internal.SourceRunner;
 import dev.weir.runtime.internal.TaskGraph;
+import dev.weir.runtime.internal.TableRuntime;
 import dev.weir.runtime.internal.TaskState;
+import dev.weir.runtime.internal.TaskTables;
+import dev.weir.dsl.spi.TableAccess;
+import java.util.LinkedHashMap;
 import dev.weir.serdes.Headers;
 import dev.weir.topology.SubTopology;
 import dev.weir.topology.Topology;
@@ -29,6 +33,8 @@ public final class PartitionTask implements AutoCloseable {
     private final TaskGraph graph;
     private final LongSupplier wallClock;
     private final Map<String, Long> nextOffsets = new HashMap<>();
+    private final Map<String, TableRuntime> tables = new LinkedHashMap<>();
+    private final TableAccess tableAccess;
     private boolean closed;
 
     /**
@@ -40,6 +46,26 @@ public final class PartitionTask implements AutoCloseable {
      * @param wallClock the host's clock in epoch millis (the testkit's is controlled)
      */
     public PartitionTask(Topology topology, TaskId id, RecordCollector collector, LongSupplier wallClock) {
+        this(topology, id, collector, wallClock, inMemoryStores(topology, id));
+    }
+
+    private static Map<String, ByteStore> inMemoryStores(Topology topology, TaskId id) {
+        Map<String, ByteStore> stores = new HashMap<>();
+        if (id.subTopology() < topology.subTopologies().size()) {
+            topology.subTopologies().get(id.subTopology()).tables().forEach(t -> stores.put(t, new InMemoryByteStore()));
+        }
+        return stores;
+    }
+
+    /**
+     * Creates the task over already opened (and, on a worker, restored) stores of its tables.
+     *
+     * @param stores table name to its store, for every table of the task's sub-topology; the task
+     *               closes them when it closes
+     * @throws IllegalArgumentException when a table's store is missing
+     */
+    public PartitionTask(Topology topology, TaskId id, RecordCollector collector, LongSupplier wallClock,
+                         Map<String, ByteStore> stores) {
         if (id.subTopology() >= topology.subTopologies().size()) {
             throw new IllegalArgumentException("Task " + id + ": the topology of app \"" + topology.appId() + "\" has only "
                     + topology.subTopologies().size() + " sub-topologies");
@@ -48,7 +74,49 @@ public final class PartitionTask implements AutoCloseable {
         this.sub = topology.subTopologies().get(id.subTopology());
         this.wallClock = wallClock;
         this.state = new TaskState(topology.appId(), id, collector, wallClock);
-        this.graph = TaskGraph.build(topology, sub, state);
+        for (String table : sub.tables()) {
+            ByteStore store = stores.get(table);
+            if (store == null) {
+                throw new IllegalArgumentException("Task " + id + " needs a store for table \"" + table + "\"");
+            }
+            tables.put(table, new TableRuntime(topology.tables().get(table), store, collector, id.partition()));
+        }
+        // Bound whenever the app has tables, so that a table used in the wrong sub-topology gets a precise error.
+        this.tableAccess = topology.tables().isEmpty() ? null : new TaskTables(state, tables);
+        this.graph = TaskGraph.build(topology, sub, state, tables);
+    }
+
+    /** The stores of this task's tables by table name, for the host to restore and checkpoint. */
+    public Map<String, ByteStore> stores() {
+        Map<String, ByteStore> out = new LinkedHashMap<>();
+        tables.forEach((name, t) -> out.put(name, t.store()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Writes every table's cached changes to its store and its changelog. The host calls it
+     * before flushing the producer and committing; a commit must never cover input whose table
+     * updates are not in the changelog.
+     */
+    public void flushState() {
+        for (TableRuntime t : tables.values()) {
+            t.flush();
+        }
+        for (TableRuntime t : tables.values()) {
+            t.store().flush();
+        }
+    }
+
+    /**
+     * Reads a table's value in this task, outside processing (tests, inspection): the cached
+     * value if there is one, else the store's.
+     */
+    public Object tableValue(String table, Object key) {
+        TableRuntime t = tables.get(table);
+        if (t == null) {
+            throw new IllegalArgumentException("Task " + id + " holds no table \"" + table + "\"; it holds " + tables.keySet());
+        }
+        return t.get(key);
     }
 
     public TaskId id() {
@@ -80,11 +148,15 @@ public final class PartitionTask implements AutoCloseable {
             throw new IllegalArgumentException("Task " + id + " reads partition " + id.partition() + ", got " + topic + "-" + partition);
         }
         state.enter(topic, partition, offset, timestamp);
+        TableAccess previous = tableAccess == null ? null : TableAccess.bind(tableAccess);
         try {
             source.process(topic, timestamp, headers == null ? Headers.create() : headers, key, value);
             nextOffsets.put(topic, offset + 1);
         } finally {
             state.leave();
+            if (tableAccess != null) {
+                TableAccess.bind(previous);
+            }
         }
     }
 
@@ -99,7 +171,14 @@ public final class PartitionTask implements AutoCloseable {
      */
     public int punctuate() {
         checkOpen();
-        return state.scheduler().run(wallClock.getAsLong());
+        TableAccess previous = tableAccess == null ? null : TableAccess.bind(tableAccess);
+        try {
+            return state.scheduler().run(wallClock.getAsLong());
+        } finally {
+            if (tableAccess != null) {
+                TableAccess.bind(previous);
+            }
+        }
     }
 
     /** The wall-clock time at which the next callback is due, or {@code Long.MAX_VALUE}. */
@@ -132,7 +211,11 @@ public final class PartitionTask implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            graph.close();
+            try {
+                graph.close();
+            } finally {
+                tables.values().forEach(TableRuntime::close);
+            }
         }
     }
 

@@ -7,12 +7,19 @@ import dev.weir.serdes.Headers;
  * testkit. The collector chooses the partition as Kafka's default partitioner does (murmur2
  * of the key bytes), so a repartition topic spreads keys the same way in both.
  */
-@FunctionalInterface
 public interface RecordCollector {
 
     /**
-     * Sends one serialized record. Implementations may buffer; the host flushes before it
-     * commits input offsets.
+     * Sends one serialized record to the partition the default partitioner picks. Implementations
+     * may buffer; the host flushes before it commits input offsets.
      */
-    void send(String topic, byte[] key, byte[] value, long timestamp, Headers headers);
+    default void send(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {
+        send(topic, -1, key, value, timestamp, headers);
+    }
+
+    /**
+     * Sends one serialized record to {@code partition}, or to the partition the default
+     * partitioner picks when it is -1 (changelogs name their task's partition).
+     */
+    void send(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers);
 }

@@ -1,0 +1,133 @@
+package dev.weir.dsl;
+
+import dev.weir.dsl.spi.TableAccess;
+import dev.weir.serdes.Serde;
+import java.util.Objects;
+
+/**
+ * A partitioned, fault-tolerant dictionary, as Faust's {@code app.table(...)}: each task holds
+ * the keys of its partition in a local store (RocksDB by default), every write also goes to the
+ * changelog topic {@code <app>-<name>-changelog}, and a task that moves to another worker is
+ * restored from it before it processes anything.
+ *
+ * <pre>{@code
+ * Table<String, Long> counts = app.table("uri-counts", Serdes.string(), Serdes.longs(), 0L);
+ * app.stream(clicks).groupBy(ClickEvent::uri, Serdes.string(), "by-uri").count(counts);   // an aggregate helper
+ *
+ * app.agent("track", clicks, (event, ctx) -> {                                            // or by hand, in an agent
+ *     counts.put(event.key(), counts.get(event.key()) + 1);
+ * }, counts);
+ * }</pre>
+ *
+ * <p>{@link #get}, {@link #put}, {@link #delete} work inside the agents, processors and stream
+ * functions of the node that declared the table (they reach the store of the task running the
+ * current record) and throw {@link IllegalStateException} elsewhere. The key must be the key the
+ * stream is partitioned by: a table fed by a re-keyed stream is refused when the topology is
+ * built, with a message that says to {@code groupBy} first.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class Table<K, V> {
+
+    private final String name;
+    private final String appId;
+    private final Serde<K> keySerde;
+    private final Serde<V> valueSerde;
+    private final V defaultValue;
+    private final TableOptions options;
+    private final Topic<K, V> changelog;
+
+    Table(String appId, String name, Serde<K> keySerde, Serde<V> valueSerde, V defaultValue, TableOptions options) {
+        this.appId = appId;
+        this.name = Names.requireLegal(name, "Table name");
+        this.keySerde = Objects.requireNonNull(keySerde, () -> "Table \"" + name + "\" needs a key serde");
+        this.valueSerde = Objects.requireNonNull(valueSerde, () -> "Table \"" + name + "\" needs a value serde");
+        this.defaultValue = defaultValue;
+        this.options = Objects.requireNonNull(options, "options");
+        this.changelog = Topic.internal(appId + "-" + name + "-changelog", keySerde, valueSerde,
+                TopicOptions.defaults().config("cleanup.policy", "compact"));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Serde<K> keySerde() {
+        return keySerde;
+    }
+
+    public Serde<V> valueSerde() {
+        return valueSerde;
+    }
+
+    /** What {@link #get} returns for a key that has no value; may be null. */
+    public V defaultValue() {
+        return defaultValue;
+    }
+
+    public TableOptions options() {
+        return options;
+    }
+
+    /** The compacted topic {@code <app>-<name>-changelog} that backs the table. */
+    public Topic<K, V> changelogTopic() {
+        return changelog;
+    }
+
+    /** The value of {@code key}, or the table's default value when it has none. */
+    public V get(K key) {
+        V v = access().get(this, key);
+        return v == null ? defaultValue : v;
+    }
+
+    /** The value of {@code key}, or {@code fallback} when it has none. */
+    public V getOrDefault(K key, V fallback) {
+        V v = access().get(this, key);
+        return v == null ? fallback : v;
+    }
+
+    /** Whether {@code key} has a value. */
+    public boolean containsKey(K key) {
+        return access().get(this, key) != null;
+    }
+
+    /** Sets the value of {@code key}; a null value deletes it. */
+    public void put(K key, V value) {
+        if (value == null) {
+            access().delete(this, key);
+        } else {
+            access().put(this, key, value);
+        }
+    }
+
+    /** Removes {@code key}. */
+    public void delete(K key) {
+        access().delete(this, key);
+    }
+
+    private TableAccess access() {
+        TableAccess a = TableAccess.current();
+        if (a == null) {
+            throw new IllegalStateException("Table \"" + name + "\" of app \"" + appId + "\" is used outside a running task;"
+                    + " use it inside an agent, processor or stream function that declares it (e.g. app.agent(name, topic,"
+                    + " agent, " + name + ")), or read it in tests with driver.table(...)");
+        }
+        return a;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Table<?, ?> t && name.equals(t.name) && appId.equals(t.appId);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Table{" + name + ", key: " + keySerde.describe() + ", value: " + valueSerde.describe() + ", " + options.store() + "}";
+    }
+}

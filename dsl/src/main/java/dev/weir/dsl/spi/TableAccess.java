@@ -1,0 +1,42 @@
+package dev.weir.dsl.spi;
+
+import dev.weir.dsl.Table;
+
+/**
+ * How a {@link Table}'s methods reach the store of the task running on the current thread.
+ * The runtime binds one per task while it processes a record or runs a callback
+ * ({@link #bind}); application code never implements or calls this.
+ */
+public interface TableAccess {
+
+    /** The stored value, or null. */
+    <K, V> V get(Table<K, V> table, K key);
+
+    <K, V> void put(Table<K, V> table, K key, V value);
+
+    <K, V> void delete(Table<K, V> table, K key);
+
+    /** Binds {@code access} to the current thread; returns what was bound before (restore it after). */
+    static TableAccess bind(TableAccess access) {
+        TableAccess previous = Holder.CURRENT.get();
+        if (access == null) {
+            Holder.CURRENT.remove();
+        } else {
+            Holder.CURRENT.set(access);
+        }
+        return previous;
+    }
+
+    /** What is bound to the current thread, or null. */
+    static TableAccess current() {
+        return Holder.CURRENT.get();
+    }
+
+    /** Keeps the thread-local out of the interface's public constants. */
+    final class Holder {
+        private static final ThreadLocal<TableAccess> CURRENT = new ThreadLocal<>();
+
+        private Holder() {
+        }
+    }
+}

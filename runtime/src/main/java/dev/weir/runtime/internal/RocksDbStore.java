@@ -1,0 +1,110 @@
+package dev.weir.runtime.internal;
+
+import dev.weir.runtime.task.ByteStore;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * A table partition in RocksDB. Writes arrive in batches (the table's cache flushes them);
+ * the write-ahead log is on but not synced per write: {@link #flush()} syncs it before the host
+ * writes a checkpoint, so a checkpoint never claims more than the store holds after a crash.
+ */
+final class RocksDbStore implements ByteStore {
+
+    private final String name;
+    private final RocksDB db;
+    private final org.rocksdb.Options options;
+    private final WriteOptions writeOptions = new WriteOptions();
+
+    RocksDbStore(String name, Path dir, org.rocksdb.Options options) throws RocksDBException {
+        this.name = name;
+        this.options = options;
+        this.db = RocksDB.open(options, dir.toString());
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB store " + name + " failed to read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void write(Map<ByteBuffer, byte[]> batch) {
+        try (WriteBatch wb = new WriteBatch()) {
+            for (Map.Entry<ByteBuffer, byte[]> e : batch.entrySet()) {
+                byte[] key = bytes(e.getKey());
+                if (e.getValue() == null) {
+                    wb.delete(key);
+                } else {
+                    wb.put(key, e.getValue());
+                }
+            }
+            db.write(writeOptions, wb);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB store " + name + " failed to write " + batch.size() + " keys: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array();
+        }
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    @Override
+    public void forEach(BiConsumer<byte[], byte[]> action) {
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                action.accept(it.key(), it.value());
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB store " + name + " failed to sync its write-ahead log: " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves the memtables to disk; used before a clean close so the next open reads no log. */
+    void flushMemtables() {
+        try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(fo);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB store " + name + " failed to flush: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean persistent() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        try {
+            flushMemtables();
+        } finally {
+            writeOptions.close();
+            db.close();
+            options.close();
+        }
+    }
+}

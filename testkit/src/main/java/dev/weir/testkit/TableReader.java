@@ -1,0 +1,37 @@
+package dev.weir.testkit;
+
+import dev.weir.dsl.Table;
+import dev.weir.runtime.task.PartitionTask;
+import java.util.function.Function;
+
+/**
+ * Reads one table of a {@link TestDriver} by key, from the task that holds the key's partition.
+ * Returns what the table holds now, changes not yet committed included.
+ */
+public final class TableReader<K, V> {
+
+    private final Table<K, V> table;
+    private final Function<K, PartitionTask> taskOf;
+
+    TableReader(Table<K, V> table, Function<K, PartitionTask> taskOf) {
+        this.table = table;
+        this.taskOf = taskOf;
+    }
+
+    /** The stored value of {@code key}, or null (the table's default value is not applied). */
+    @SuppressWarnings("unchecked")
+    public V get(K key) {
+        return (V) taskOf.apply(key).tableValue(table.name(), key);
+    }
+
+    /** The stored value of {@code key}, or the table's default value. */
+    public V getOrDefault(K key) {
+        V v = get(key);
+        return v == null ? table.defaultValue() : v;
+    }
+
+    /** Which task holds {@code key}, e.g. {@code 1_3}. */
+    public String taskOf(K key) {
+        return taskOf.apply(key).id().toString();
+    }
+}
