@@ -116,7 +116,7 @@ public final class App {
      * });
      * }</pre>
      */
-    public <K, V> void agent(String name, Topic<K, V> topic, Agent<K, V> agent, Table<?, ?>... tables) {
+    public <K, V> void agent(String name, Topic<K, V> topic, Agent<K, V> agent, TableHandle... tables) {
         Objects.requireNonNull(name, "name");
         StreamImpl.agent(graph, checkDeclared(topic), name, agent, tables);
     }

@@ -96,7 +96,7 @@ public interface Stream<K, V> {
      * Its code may use {@code tables} (see {@link Table}). Weir assumes a processor may change
      * keys, so a table below it needs a {@link #groupBy} in between.
      */
-    <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier, Table<?, ?>... tables);
+    <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier, TableHandle... tables);
 
     /**
      * Counts records per key into {@code table} and forwards each key's new count. The stream
@@ -109,6 +109,28 @@ public interface Stream<K, V> {
      * }</pre>
      */
     Stream<K, Long> count(Table<K, Long> table);
+
+    /**
+     * Counts records per key and window into a windowed table and forwards each key's new count
+     * in the latest window containing the record. Records later than the grace period are dropped
+     * (and counted in {@code weir.records.late.dropped}).
+     */
+    Stream<K, Long> count(WindowedTable<K, Long> table);
+
+    /** {@link #sum(Table, java.util.function.ToLongFunction)} per window. */
+    Stream<K, Long> sum(WindowedTable<K, Long> table, java.util.function.ToLongFunction<? super V> amount);
+
+    /** {@link #reduce(Table, java.util.function.BinaryOperator)} per window. */
+    Stream<K, V> reduce(WindowedTable<K, V> table, java.util.function.BinaryOperator<V> reducer);
+
+    /** {@link #aggregate(Table, BiFunction)} per window. */
+    <A> Stream<K, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator);
+
+    /**
+     * Sets each record's event-time timestamp from its value (e.g. a field), so that windows and
+     * sinks use it: {@code stream.withTimestamps(e -> e.occurredAt().toEpochMilli())}.
+     */
+    Stream<K, V> withTimestamps(java.util.function.ToLongFunction<? super V> timestamp);
 
     /** Adds {@code amount(value)} to each key's total in {@code table} and forwards the new total. */
     Stream<K, Long> sum(Table<K, Long> table, java.util.function.ToLongFunction<? super V> amount);

@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param <K> key type
  * @param <V> value type
  */
-public final class Table<K, V> {
+public final class Table<K, V> implements TableHandle {
 
     private final String name;
     private final String appId;
@@ -37,16 +37,68 @@ public final class Table<K, V> {
     private final V defaultValue;
     private final TableOptions options;
     private final Topic<K, V> changelog;
+    private final Windowing windowing;
+    private final Table<K, V> declared;
 
     Table(String appId, String name, Serde<K> keySerde, Serde<V> valueSerde, V defaultValue, TableOptions options) {
+        this(appId, name, keySerde, valueSerde, defaultValue, options, null, null);
+    }
+
+    private Table(String appId, String name, Serde<K> keySerde, Serde<V> valueSerde, V defaultValue, TableOptions options,
+                  Windowing windowing, Table<K, V> declared) {
+        this.windowing = windowing;
+        this.declared = declared == null ? this : declared;
         this.appId = appId;
         this.name = Names.requireLegal(name, "Table name");
         this.keySerde = Objects.requireNonNull(keySerde, () -> "Table \"" + name + "\" needs a key serde");
         this.valueSerde = Objects.requireNonNull(valueSerde, () -> "Table \"" + name + "\" needs a value serde");
         this.defaultValue = defaultValue;
         this.options = Objects.requireNonNull(options, "options");
-        this.changelog = Topic.internal(appId + "-" + name + "-changelog", keySerde, valueSerde,
-                TopicOptions.defaults().config("cleanup.policy", "compact"));
+        // Windowed changelogs also delete by time: a window's records are useless once it expired.
+        this.changelog = Topic.internal(appId + "-" + name + "-changelog", keySerde, valueSerde, windowing == null
+                ? TopicOptions.defaults().config("cleanup.policy", "compact")
+                : TopicOptions.defaults().config("cleanup.policy", "compact,delete")
+                        .config("retention.ms", Long.toString(windowing.size() + windowing.expires() + 86_400_000L)));
+    }
+
+    /** Windows of {@code size} that do not overlap, as Faust's {@code table.tumbling(size)}. */
+    public WindowedTable<K, V> tumbling(java.time.Duration size) {
+        checkPlain();
+        Windowing w = Windowing.of(size, size);
+        return new WindowedTable<>(withWindowing(w), w, WindowedTable.RelativeTo.EVENT);
+    }
+
+    /** Windows of {@code size} starting every {@code step}, as Faust's {@code table.hopping(size, step)}. */
+    public WindowedTable<K, V> hopping(java.time.Duration size, java.time.Duration step) {
+        checkPlain();
+        Windowing w = Windowing.of(size, step);
+        return new WindowedTable<>(withWindowing(w), w, WindowedTable.RelativeTo.EVENT);
+    }
+
+    private void checkPlain() {
+        if (windowing != null) {
+            throw new IllegalStateException("Table \"" + name + "\" is already windowed (" + windowing + ")");
+        }
+    }
+
+    Table<K, V> withWindowing(Windowing w) {
+        return new Table<>(appId, name, keySerde, valueSerde, defaultValue, options, w, declared);
+    }
+
+    /** The windows of this table, or null for a plain table. */
+    public Windowing windowing() {
+        return windowing;
+    }
+
+    /** This table. */
+    @Override
+    public Table<K, V> table() {
+        return this;
+    }
+
+    /** The table as {@code app.table(...)} declared it (before any windowing). */
+    public Table<K, V> declared() {
+        return declared;
     }
 
     public String name() {
@@ -77,12 +129,14 @@ public final class Table<K, V> {
 
     /** The value of {@code key}, or the table's default value when it has none. */
     public V get(K key) {
+        checkNotWindowed();
         V v = access().get(this, key);
         return v == null ? defaultValue : v;
     }
 
     /** The value of {@code key}, or {@code fallback} when it has none. */
     public V getOrDefault(K key, V fallback) {
+        checkNotWindowed();
         V v = access().get(this, key);
         return v == null ? fallback : v;
     }
@@ -94,6 +148,7 @@ public final class Table<K, V> {
 
     /** Sets the value of {@code key}; a null value deletes it. */
     public void put(K key, V value) {
+        checkNotWindowed();
         if (value == null) {
             access().delete(this, key);
         } else {
@@ -103,10 +158,11 @@ public final class Table<K, V> {
 
     /** Removes {@code key}. */
     public void delete(K key) {
+        checkNotWindowed();
         access().delete(this, key);
     }
 
-    private TableAccess access() {
+    TableAccess access() {
         TableAccess a = TableAccess.current();
         if (a == null) {
             throw new IllegalStateException("Table \"" + name + "\" of app \"" + appId + "\" is used outside a running task;"
@@ -114,6 +170,13 @@ public final class Table<K, V> {
                     + " agent, " + name + ")), or read it in tests with driver.table(...)");
         }
         return a;
+    }
+
+    private void checkNotWindowed() {
+        if (windowing != null) {
+            throw new IllegalStateException("Table \"" + name + "\" is windowed; read it with windowedTable.get(key).current()"
+                    + " and write it with windowedTable.update(key, fn)");
+        }
     }
 
     @Override

@@ -30,6 +30,15 @@ public final class TableReader<K, V> {
         return v == null ? table.defaultValue() : v;
     }
 
+    /**
+     * The value of {@code key} in the window of a windowed table that starts at {@code windowStart}
+     * (epoch millis), or null when the window has none or expired.
+     */
+    @SuppressWarnings("unchecked")
+    public V window(K key, long windowStart) {
+        return (V) taskOf.apply(key).tableWindowValue(table.name(), key, windowStart);
+    }
+
     /** Which task holds {@code key}, e.g. {@code 1_3}. */
     public String taskOf(K key) {
         return taskOf.apply(key).id().toString();

@@ -215,6 +215,11 @@ public final class TestDriver implements AutoCloseable {
         });
     }
 
+    /** {@link #table(dev.weir.dsl.Table)} for a windowed table: read windows with {@link TableReader#window}. */
+    public <K, V> TableReader<K, V> table(dev.weir.dsl.WindowedTable<K, V> table) {
+        return table(Objects.requireNonNull(table, "table").table());
+    }
+
     /** The topology under test. */
     public Topology topology() {
         return topology;

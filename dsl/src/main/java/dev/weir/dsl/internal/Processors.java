@@ -55,6 +55,20 @@ final class Processors {
         }
     }
 
+    /** Replaces the whole record (withTimestamps). */
+    static final class MapRecord extends Base {
+        private final java.util.function.UnaryOperator<Record<Object, Object>> mapper;
+
+        MapRecord(java.util.function.UnaryOperator<Record<Object, Object>> mapper) {
+            this.mapper = mapper;
+        }
+
+        @Override
+        public void process(Record<Object, Object> r) {
+            ctx.forward(mapper.apply(r));
+        }
+    }
+
     static final class SelectKey extends Base {
         private final BiFunction<Object, Object, ?> keyFn;
 

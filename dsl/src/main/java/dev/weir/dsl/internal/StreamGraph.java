@@ -42,7 +42,7 @@ public final class StreamGraph {
     }
 
     void checkDeclared(Table<?, ?> table) {
-        if (tables.get(table.name()) != table) {
+        if (tables.get(table.name()) != table.declared()) {
             throw new IllegalArgumentException("Table \"" + table.name() + "\" was not declared by app \"" + appId
                     + "\"; declare it with app.table(...)");
         }

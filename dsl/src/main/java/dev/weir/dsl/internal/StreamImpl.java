@@ -6,6 +6,8 @@ import dev.weir.dsl.Processor;
 import dev.weir.dsl.Repartition;
 import dev.weir.dsl.Split;
 import dev.weir.dsl.Table;
+import dev.weir.dsl.TableHandle;
+import dev.weir.dsl.WindowedTable;
 import dev.weir.dsl.Stream;
 import dev.weir.dsl.Topic;
 import dev.weir.dsl.TopicOptions;
@@ -48,14 +50,17 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     }
 
     /** Registers {@code agent} on {@code topic}, named {@code name} or derived when null. */
-    public static <K, V> void agent(StreamGraph graph, Topic<K, V> topic, String name, Agent<K, V> agent, Table<?, ?>... tables) {
+    public static <K, V> void agent(StreamGraph graph, Topic<K, V> topic, String name, Agent<K, V> agent, TableHandle... tables) {
         Objects.requireNonNull(agent, "agent");
         Agent<Object, Object> erased = (Agent) agent;
-        for (Table<?, ?> t : tables) {
-            graph.checkDeclared(Objects.requireNonNull(t, "table"));
+        List<Table<?, ?>> used = new java.util.ArrayList<>();
+        for (TableHandle t : tables) {
+            Table<?, ?> table = Objects.requireNonNull(t, "table").table();
+            graph.checkDeclared(table);
+            used.add(table);
         }
         OpNode op = graph.add(OpNode.processor(List.of(graph.source(topic)), "agent", () -> new Processors.AgentProcessor(erased),
-                false, List.of(tables)));
+                false, used));
         op.explicitName = name;
     }
 
@@ -203,7 +208,7 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     }
 
     @Override
-    public <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier, Table<?, ?>... tables) {
+    public <KR, VR> Stream<KR, VR> process(String name, Supplier<? extends Processor<K, V, KR, VR>> supplier, TableHandle... tables) {
         Objects.requireNonNull(supplier, "supplier");
         Supplier erased = () -> Objects.requireNonNull(supplier.get(),
                 () -> "The supplier of processor \"" + name + "\" returned null; return a new Processor each call");
@@ -212,12 +217,14 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         return s;
     }
 
-    private List<Table<?, ?>> checkTables(Table<?, ?>[] tables) {
-        for (Table<?, ?> t : tables) {
-            Objects.requireNonNull(t, "table");
-            graph.checkDeclared(t);
+    private List<Table<?, ?>> checkTables(TableHandle[] tables) {
+        List<Table<?, ?>> out = new java.util.ArrayList<>();
+        for (TableHandle t : tables) {
+            Table<?, ?> table = Objects.requireNonNull(t, "table").table();
+            graph.checkDeclared(table);
+            out.add(table);
         }
-        return List.of(tables);
+        return out;
     }
 
     @Override
@@ -241,6 +248,33 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     public <A> Stream<K, A> aggregate(Table<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator) {
         Objects.requireNonNull(aggregator, "aggregator");
         return aggregateInto(table, "aggregate", (agg, v) -> aggregator.apply((A) agg, (V) v));
+    }
+
+    @Override
+    public Stream<K, Long> count(WindowedTable<K, Long> table) {
+        return count(Objects.requireNonNull(table, "table").table());
+    }
+
+    @Override
+    public Stream<K, Long> sum(WindowedTable<K, Long> table, java.util.function.ToLongFunction<? super V> amount) {
+        return sum(Objects.requireNonNull(table, "table").table(), amount);
+    }
+
+    @Override
+    public Stream<K, V> reduce(WindowedTable<K, V> table, java.util.function.BinaryOperator<V> reducer) {
+        return reduce(Objects.requireNonNull(table, "table").table(), reducer);
+    }
+
+    @Override
+    public <A> Stream<K, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator) {
+        return aggregate(Objects.requireNonNull(table, "table").table(), aggregator);
+    }
+
+    @Override
+    public Stream<K, V> withTimestamps(java.util.function.ToLongFunction<? super V> timestamp) {
+        Objects.requireNonNull(timestamp, "timestamp");
+        return processor("withTimestamps", () -> new Processors.MapRecord(r -> r.withTimestamp(timestamp.applyAsLong((V) r.value()))),
+                keySerde, valueSerde);
     }
 
     private <A> Stream<K, A> aggregateInto(Table<K, A> table, String operation, BiFunction<Object, Object, Object> aggregator) {

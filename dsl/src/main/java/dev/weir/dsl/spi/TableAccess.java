@@ -16,6 +16,21 @@ public interface TableAccess {
 
     <K, V> void delete(Table<K, V> table, K key);
 
+    /** The value of {@code key} in the window starting at {@code windowStart} of a windowed table, or null. */
+    <K, V> V getWindow(Table<K, V> table, K key, long windowStart);
+
+    /** Sets the value of {@code key} in the window starting at {@code windowStart}. */
+    <K, V> void putWindow(Table<K, V> table, K key, long windowStart, V value);
+
+    /** The timestamp of the record being processed (stream time inside a callback). */
+    long eventTime();
+
+    /** The task's stream time: the highest record timestamp it has seen. */
+    long streamTime();
+
+    /** The task's wall-clock time. */
+    long wallClockTime();
+
     /** Binds {@code access} to the current thread; returns what was bound before (restore it after). */
     static TableAccess bind(TableAccess access) {
         TableAccess previous = Holder.CURRENT.get();

@@ -278,7 +278,9 @@ public final class StreamThread implements Runnable {
             throw e;
         }
         changelogOffsets.put(id, offsets);
-        return new PartitionTask(topology, id, collector, System::currentTimeMillis, opened);
+        PartitionTask task = new PartitionTask(topology, id, collector, System::currentTimeMillis, opened);
+        task.metrics(metrics);
+        return task;
     }
 
     private void closeTasks(Collection<TaskId> ids) {

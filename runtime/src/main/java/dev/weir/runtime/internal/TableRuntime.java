@@ -48,6 +48,16 @@ public final class TableRuntime {
     private final Serde<Object> valueSerde;
     private final Map<ByteBuffer, Entry> cache = new HashMap<>();
     private int dirty;
+    /** Windowed tables: window start to the (composite) keys that have a value in it. */
+    private final java.util.TreeMap<Long, java.util.Set<ByteBuffer>> windows = new java.util.TreeMap<>();
+    private final dev.weir.dsl.Windowing windowing;
+    private long lastClosedStart = Long.MIN_VALUE;
+    /**
+     * Windowed tables: the highest event time written to this table. Windows close and expire by
+     * it rather than by the task's input timestamps, so timestamps set mid-stream (withTimestamps)
+     * count.
+     */
+    private long observedTime = -1;
 
     public TableRuntime(Table<?, ?> table, ByteStore store, RecordCollector collector, int partition) {
         this.table = (Table<Object, Object>) table;
@@ -57,6 +67,110 @@ public final class TableRuntime {
         this.partition = partition;
         this.keySerde = this.table.keySerde();
         this.valueSerde = this.table.valueSerde();
+        this.windowing = table.windowing();
+        if (windowing != null) {
+            // After a restore the store holds windows the index must know, or they would never expire.
+            store.forEach((k, v) -> windows.computeIfAbsent(windowStart(k), s -> new java.util.HashSet<>()).add(ByteBuffer.wrap(k)));
+        }
+    }
+
+    public dev.weir.dsl.Windowing windowing() {
+        return windowing;
+    }
+
+    private static long windowStart(byte[] composite) {
+        return ByteBuffer.wrap(composite, composite.length - 8, 8).getLong();
+    }
+
+    private ByteBuffer windowKey(Object key, long windowStart) {
+        byte[] k = key(key).array();
+        ByteBuffer b = ByteBuffer.allocate(k.length + 8);
+        b.put(k).putLong(windowStart);
+        return ByteBuffer.wrap(b.array());
+    }
+
+    /** The value of {@code key} in the window starting at {@code windowStart}, or null. */
+    public Object getWindow(Object key, long windowStart) {
+        requireWindowed();
+        return read(windowKey(key, windowStart));
+    }
+
+    /** Sets {@code key} in the window starting at {@code windowStart}. */
+    public void putWindow(Object key, long windowStart, Object value, long timestamp) {
+        requireWindowed();
+        ByteBuffer k = windowKey(key, windowStart);
+        if (value == null) {
+            java.util.Set<ByteBuffer> keys = windows.get(windowStart);
+            if (keys != null) {
+                keys.remove(k);
+            }
+        } else {
+            windows.computeIfAbsent(windowStart, s -> new java.util.HashSet<>()).add(k);
+        }
+        write(k, value, timestamp);
+    }
+
+    private void requireWindowed() {
+        if (windowing == null) {
+            throw new IllegalStateException("Table \"" + table.name() + "\" is not windowed");
+        }
+    }
+
+    /**
+     * Moves the table to {@code streamTime}: calls the close callback for each window whose end
+     * plus grace has passed (once), then removes the windows whose end plus {@code expires} has
+     * passed from the store and, with tombstones, from the changelog.
+     */
+    public void advance(long streamTime, WindowCloser closer) {
+        if (windowing == null || windows.isEmpty()) {
+            return;
+        }
+        long size = windowing.size();
+        for (Map.Entry<Long, java.util.Set<ByteBuffer>> e : windows.tailMap(lastClosedStart, false).entrySet()) {
+            long start = e.getKey();
+            if (start + size + windowing.grace() > streamTime) {
+                break;
+            }
+            if (windowing.onClose() != null) {
+                for (ByteBuffer k : java.util.List.copyOf(e.getValue())) {
+                    byte[] composite = k.array();
+                    Object key = keySerde.deserialize(changelog, Headers.empty(), java.util.Arrays.copyOf(composite, composite.length - 8));
+                    Object value = read(k);
+                    closer.close(windowing, key, new dev.weir.dsl.Window(start, start + size),
+                            value == null ? table.defaultValue() : value);
+                }
+            }
+            lastClosedStart = start;
+        }
+        while (!windows.isEmpty() && windows.firstKey() + size + windowing.expires() <= streamTime) {
+            Map.Entry<Long, java.util.Set<ByteBuffer>> first = windows.pollFirstEntry();
+            for (ByteBuffer k : first.getValue()) {
+                write(k, null, streamTime);
+            }
+        }
+    }
+
+    /** Calls a window's close callback; the task wraps failures with their location. */
+    @FunctionalInterface
+    public interface WindowCloser {
+        void close(dev.weir.dsl.Windowing windowing, Object key, dev.weir.dsl.Window window, Object value);
+    }
+
+    /** Moves this table's event time forward to {@code timestamp} (never back). */
+    public void observe(long timestamp) {
+        if (timestamp > observedTime) {
+            observedTime = timestamp;
+        }
+    }
+
+    /** The highest event time written to this windowed table, or -1. */
+    public long observedTime() {
+        return observedTime;
+    }
+
+    /** Whether the window starting at {@code windowStart} still accepts writes: its end plus grace has not passed. */
+    public boolean accepts(long windowStart) {
+        return windowStart + windowing.size() + windowing.grace() > observedTime;
     }
 
     public Table<?, ?> table() {
@@ -69,7 +183,10 @@ public final class TableRuntime {
 
     /** The stored value of {@code key}, or null. */
     public Object get(Object key) {
-        ByteBuffer k = key(key);
+        return read(key(key));
+    }
+
+    private Object read(ByteBuffer k) {
         Entry e = cache.get(k);
         if (e == null) {
             byte[] bytes = store.get(k.array());
@@ -85,7 +202,10 @@ public final class TableRuntime {
 
     /** Sets {@code key} to {@code value} (null deletes) as of {@code timestamp}. */
     public void put(Object key, Object value, long timestamp) {
-        ByteBuffer k = key(key);
+        write(key(key), value, timestamp);
+    }
+
+    private void write(ByteBuffer k, Object value, long timestamp) {
         Entry e = cache.get(k);
         Object v = value == null ? DELETED : value;
         if (e == null) {

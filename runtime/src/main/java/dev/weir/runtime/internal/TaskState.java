@@ -15,11 +15,14 @@ public final class TaskState {
     final RecordCollector collector;
     final LongSupplier wallClock;
     final TaskScheduler scheduler;
+    /** Where late-record counters go; null in the testkit. */
+    io.micrometer.core.instrument.MeterRegistry metrics;
 
     /** The input record being processed; null / -1 inside a scheduled callback. */
     String topic;
     int partition = -1;
     long offset = -1;
+    long timestamp = -1;
     long streamTime = -1;
 
     public TaskState(String appId, TaskId taskId, RecordCollector collector, LongSupplier wallClock) {
@@ -34,6 +37,7 @@ public final class TaskState {
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
+        this.timestamp = timestamp;
         if (timestamp > streamTime) {
             streamTime = timestamp;
         }
@@ -43,6 +47,28 @@ public final class TaskState {
         this.topic = null;
         this.partition = -1;
         this.offset = -1;
+        this.timestamp = -1;
+    }
+
+    public String currentTopic() {
+        return topic;
+    }
+
+    public int partitionOrMinus() {
+        return partition;
+    }
+
+    public long offsetOrMinus() {
+        return offset;
+    }
+
+    public void metrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.metrics = registry;
+    }
+
+    /** The current record's timestamp, or stream time inside a callback. */
+    public long eventTime() {
+        return timestamp >= 0 ? timestamp : streamTime;
     }
 
     public long streamTime() {

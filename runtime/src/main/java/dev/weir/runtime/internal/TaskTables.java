@@ -41,4 +41,36 @@ public final class TaskTables implements TableAccess {
     public <K, V> void delete(Table<K, V> table, K key) {
         runtime(table).put(key, null, Math.max(0, state.streamTime));
     }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> V getWindow(Table<K, V> table, K key, long windowStart) {
+        return (V) runtime(table).getWindow(key, windowStart);
+    }
+
+    @Override
+    public <K, V> void putWindow(Table<K, V> table, K key, long windowStart, V value) {
+        TableRuntime t = runtime(table);
+        long eventTime = Math.max(0, state.eventTime());
+        t.observe(eventTime);
+        // A closed window is final: its close callback may already have seen its value.
+        if (t.accepts(windowStart)) {
+            t.putWindow(key, windowStart, value, eventTime);
+        }
+    }
+
+    @Override
+    public long eventTime() {
+        return state.eventTime();
+    }
+
+    @Override
+    public long streamTime() {
+        return state.streamTime;
+    }
+
+    @Override
+    public long wallClockTime() {
+        return state.wallClock.getAsLong();
+    }
 }

@@ -107,6 +107,15 @@ public final class PartitionTask implements AutoCloseable {
         }
     }
 
+    /** Reads the value of {@code key} in the window starting at {@code windowStart} of a windowed table, outside processing. */
+    public Object tableWindowValue(String table, Object key, long windowStart) {
+        TableRuntime t = tables.get(table);
+        if (t == null) {
+            throw new IllegalArgumentException("Task " + id + " holds no table \"" + table + "\"; it holds " + tables.keySet());
+        }
+        return t.getWindow(key, windowStart);
+    }
+
     /**
      * Reads a table's value in this task, outside processing (tests, inspection): the cached
      * value if there is one, else the store's.
@@ -151,6 +160,7 @@ public final class PartitionTask implements AutoCloseable {
         TableAccess previous = tableAccess == null ? null : TableAccess.bind(tableAccess);
         try {
             source.process(topic, timestamp, headers == null ? Headers.create() : headers, key, value);
+            advanceWindows();
             nextOffsets.put(topic, offset + 1);
         } finally {
             state.leave();
@@ -158,6 +168,30 @@ public final class PartitionTask implements AutoCloseable {
                 TableAccess.bind(previous);
             }
         }
+    }
+
+    /** Closes and expires windows of windowed tables up to the stream time, calling close callbacks. */
+    private void advanceWindows() {
+        for (Map.Entry<String, TableRuntime> e : tables.entrySet()) {
+            String node = "onWindowClose(" + e.getKey() + ")";
+            e.getValue().advance(e.getValue().observedTime(), (windowing, k, window, v) -> {
+                try {
+                    windowing.onClose().onWindowClose(k, window, v);
+                } catch (Exception ex) {
+                    throw new RecordProcessingException(RecordProcessingException.Stage.PROCESSING, node, topicOrNull(), state.partitionOrMinus(),
+                            state.offsetOrMinus(), ex);
+                }
+            });
+        }
+    }
+
+    private String topicOrNull() {
+        return state.currentTopic();
+    }
+
+    /** Attaches the worker's meters (late-record counters); the testkit runs without. */
+    public void metrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        state.metrics(registry);
     }
 
     /** Marks a record the host's error policy skipped (or dead-lettered) as consumed. */

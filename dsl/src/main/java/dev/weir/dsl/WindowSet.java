@@ -1,0 +1,25 @@
+package dev.weir.dsl;
+
+import java.time.Duration;
+
+/**
+ * The windows of one key of a {@link WindowedTable}, as Faust's {@code table[key]} on a windowed
+ * table: pick a window by time. Values of windows without one are the table's default.
+ */
+public interface WindowSet<V> {
+
+    /** The value of the (latest) window containing the current record's timestamp. */
+    V current();
+
+    /** The value of the (latest) window containing the task's wall-clock time. */
+    V now();
+
+    /** The value relative to the table's reference time: the current record's by default, see {@link WindowedTable#relativeToNow()}. */
+    V value();
+
+    /** The value of the window containing the reference time minus {@code delta}, e.g. the previous window. */
+    V delta(Duration delta);
+
+    /** The value of the window starting at {@code windowStart} (epoch millis). */
+    V at(long windowStart);
+}
