@@ -69,10 +69,29 @@ public final class TableRuntime {
         this.valueSerde = this.table.valueSerde();
         this.windowing = table.windowing();
         if (windowing != null) {
-            // After a restore the store holds windows the index must know, or they would never expire.
-            store.forEach((k, v) -> windows.computeIfAbsent(windowStart(k), s -> new java.util.HashSet<>()).add(ByteBuffer.wrap(k)));
+            // After a restore the store holds windows the index must know, or they would never expire,
+            // and the table's clock, or windows closed before would close (and call back) again.
+            store.forEach((k, v) -> {
+                if (k.length > 0 && k[0] == DATA) {
+                    windows.computeIfAbsent(windowStart(k), s -> new java.util.HashSet<>()).add(ByteBuffer.wrap(k));
+                } else if (ByteBuffer.wrap(k).equals(CLOCK_KEY) && v != null && v.length == 16) {
+                    ByteBuffer b = ByteBuffer.wrap(v);
+                    observedTime = b.getLong();
+                    lastClosedStart = b.getLong();
+                }
+            });
         }
     }
+
+    /**
+     * Windowed store keys start with a kind byte: {@link #DATA} for {@code key bytes + window start},
+     * {@link #CLOCK} for the table's own clock (event time seen, last window closed), which is
+     * changelogged like the data so that it survives moves and restarts.
+     */
+    private static final byte DATA = 0;
+    private static final byte CLOCK = 1;
+    private static final ByteBuffer CLOCK_KEY = ByteBuffer.wrap(new byte[] {CLOCK, 'c', 'l', 'o', 'c', 'k'});
+    private boolean clockDirty;
 
     public dev.weir.dsl.Windowing windowing() {
         return windowing;
@@ -84,8 +103,8 @@ public final class TableRuntime {
 
     private ByteBuffer windowKey(Object key, long windowStart) {
         byte[] k = key(key).array();
-        ByteBuffer b = ByteBuffer.allocate(k.length + 8);
-        b.put(k).putLong(windowStart);
+        ByteBuffer b = ByteBuffer.allocate(1 + k.length + 8);
+        b.put(DATA).put(k).putLong(windowStart);
         return ByteBuffer.wrap(b.array());
     }
 
@@ -134,13 +153,15 @@ public final class TableRuntime {
             if (windowing.onClose() != null) {
                 for (ByteBuffer k : java.util.List.copyOf(e.getValue())) {
                     byte[] composite = k.array();
-                    Object key = keySerde.deserialize(changelog, Headers.empty(), java.util.Arrays.copyOf(composite, composite.length - 8));
+                    Object key = keySerde.deserialize(changelog, Headers.empty(),
+                            java.util.Arrays.copyOfRange(composite, 1, composite.length - 8));
                     Object value = read(k);
                     closer.close(windowing, key, new dev.weir.dsl.Window(start, start + size),
                             value == null ? table.defaultValue() : value);
                 }
             }
             lastClosedStart = start;
+            clockDirty = true;
         }
         while (!windows.isEmpty() && windows.firstKey() + size + windowing.expires() <= streamTime) {
             Map.Entry<Long, java.util.Set<ByteBuffer>> first = windows.pollFirstEntry();
@@ -160,6 +181,7 @@ public final class TableRuntime {
     public void observe(long timestamp) {
         if (timestamp > observedTime) {
             observedTime = timestamp;
+            clockDirty = true;
         }
     }
 
@@ -235,11 +257,16 @@ public final class TableRuntime {
 
     /** Writes every dirty entry to the store and the changelog. */
     public void flush() {
-        if (dirty == 0) {
+        if (dirty == 0 && !clockDirty) {
             return;
         }
         Map<ByteBuffer, byte[]> batch = new LinkedHashMap<>();
         Map<ByteBuffer, Long> timestamps = new HashMap<>();
+        if (clockDirty) {
+            batch.put(CLOCK_KEY, ByteBuffer.allocate(16).putLong(observedTime).putLong(lastClosedStart).array());
+            timestamps.put(CLOCK_KEY, Math.max(0, observedTime));
+            clockDirty = false;
+        }
         for (Map.Entry<ByteBuffer, Entry> e : cache.entrySet()) {
             Entry entry = e.getValue();
             if (entry.dirty) {

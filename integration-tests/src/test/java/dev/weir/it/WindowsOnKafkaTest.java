@@ -1,0 +1,82 @@
+package dev.weir.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.dsl.App;
+import dev.weir.dsl.Topic;
+import dev.weir.dsl.WindowedTable;
+import dev.weir.runtime.Worker;
+import dev.weir.runtime.WorkerConfig;
+import dev.weir.serdes.Serdes;
+import dev.weir.testkit.kafka.EmbeddedKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Windowed tables on a real broker: windows, their clock and their close callbacks survive a move to another worker. */
+class WindowsOnKafkaTest {
+
+    private static final long MIN = 60_000;
+    private static final long T0 = 1_767_225_600_000L;
+
+    @TempDir
+    Path dir;
+
+    private final List<String> closed = new CopyOnWriteArrayList<>();
+
+    private App app() {
+        App app = App.create("windows-it");
+        Topic<String, String> clicks = app.topic("clicks", Serdes.string(), Serdes.string());
+        WindowedTable<String, Long> perMinute = app.table("clicks-per-minute", Serdes.string(), Serdes.longs(), 0L)
+                .tumbling(Duration.ofMinutes(1)).expires(Duration.ofMinutes(10))
+                .onWindowClose((uri, window, count) -> closed.add(uri + " " + (window.start() - T0) / MIN + " " + count));
+        app.stream(clicks).count(perMinute).foreach(v -> { });
+        return app;
+    }
+
+    private static void click(String servers, String uri, long timestamp) {
+        try (KafkaProducer<byte[], byte[]> p = KafkaIO.producer(servers)) {
+            p.send(new ProducerRecord<>("clicks", null, timestamp, KafkaIO.utf8(uri), KafkaIO.utf8("click")));
+        }
+    }
+
+    private void awaitClosed(int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (closed.size() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void windowsTheirClockAndCloseCallbacksMoveWithTheirTask() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("clicks", 2);
+            String servers = kafka.bootstrapServers();
+            WorkerConfig.Builder config = WorkerConfig.builder(servers).commitInterval(Duration.ofMillis(100));
+
+            try (Worker first = Worker.start(app().topology(), config.stateDir(dir.resolve("first")).build())) {
+                click(servers, "/a", T0 + 1_000);
+                click(servers, "/a", T0 + 2_000);
+                click(servers, "/a", T0 + MIN + 1_000);      // closes window 0
+                awaitClosed(1);
+                assertThat(closed).containsExactly("/a 0 2");
+            }
+
+            try (Worker second = Worker.start(app().topology(), config.stateDir(dir.resolve("second")).build())) {
+                click(servers, "/a", T0 + MIN + 2_000);      // window 1 holds 2 now: 1 restored + 1
+                click(servers, "/a", T0 + 2 * MIN + 1_000);  // closes window 1, and only it: window 0 closed on the first worker
+                awaitClosed(2);
+                Thread.sleep(500);
+                assertThat(closed).containsExactly("/a 0 2", "/a 1 2");
+            }
+        }
+    }
+}
