@@ -1,7 +1,9 @@
 package dev.weir.examples.clickevents;
 
 import dev.weir.dsl.App;
+import dev.weir.dsl.Stream;
 import dev.weir.dsl.Topic;
+import dev.weir.dsl.WindowedTable;
 import dev.weir.serdes.Serdes;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,8 @@ import java.util.function.Consumer;
  *   <li>clicks with {@code number >= 100} forwarded to {@code popular-uris}, keyed by URI;</li>
  *   <li>a processor that adds a score to each click, sent to {@code scored-clicks};</li>
  *   <li>clicks regrouped by URI through a repartition topic, sent to {@code clicks-by-uri};</li>
+ *   <li>the seed's windowing code: per URI, the sum of the clicks' numbers in 30-second tumbling
+ *       windows kept for 10 minutes (table {@code uri-summary}), each new sum sent to {@code uri-summary};</li>
  *   <li>clicks taken in batches of 100 (or whatever arrived within 10 seconds), summarized to
  *       {@code click-batches}.</li>
  * </ul>
@@ -29,6 +33,8 @@ public final class ClickEventsApp {
     public final Topic<String, ScoredClickEvent> scoredClicks;
     public final Topic<String, ClickEvent> clicksByUri;
     public final Topic<String, ClickBatch> clickBatches;
+    public final Topic<String, Integer> uriSummaryTopic;
+    public final WindowedTable<String, Integer> uriSummary;
 
     /**
      * @param printer where the printing agent writes each click (the demo prints to stdout)
@@ -40,6 +46,11 @@ public final class ClickEventsApp {
         scoredClicks = app.topic("scored-clicks", Serdes.string(), Serdes.json(ScoredClickEvent.class));
         clicksByUri = app.topic("clicks-by-uri", Serdes.string(), Serdes.json(ClickEvent.class));
         clickBatches = app.topic("click-batches", Serdes.string(), Serdes.json(ClickBatch.class));
+        uriSummaryTopic = app.topic("uri-summary", Serdes.string(), Serdes.ints());
+        // Faust: app.Table("uri_summary", default=int).tumbling(timedelta(seconds=30), expires=timedelta(minutes=10))
+        uriSummary = app.table("uri-summary", Serdes.string(), Serdes.ints(), 0)
+                .tumbling(Duration.ofSeconds(30))
+                .expires(Duration.ofMinutes(10));
 
         app.agent(clicks, event -> printer.accept("click " + event.uri() + " #" + event.number() + " by " + event.email()));
 
@@ -53,9 +64,11 @@ public final class ClickEventsApp {
                 .named("score")
                 .to(scoredClicks);
 
-        app.stream(clicks)
-                .groupBy(ClickEvent::uri, Serdes.string(), "by-uri")
-                .to(clicksByUri);
+        Stream<String, ClickEvent> byUri = app.stream(clicks).groupBy(ClickEvent::uri, Serdes.string(), "by-uri");
+        byUri.to(clicksByUri);
+        // Faust: uri_summary_table[ce.uri] += ce.number, over clickevents.group_by(ClickEvent.uri)
+        byUri.aggregate(uriSummary, (sum, event) -> sum + event.number())
+                .to(uriSummaryTopic);
 
         app.stream(clicks)
                 .take(100, Duration.ofSeconds(10))

@@ -112,9 +112,10 @@ public final class ClickEventsDemo {
                 System.out.printf("  popular-uris records, keyed by URI %6d%n", counts.get("popular-uris"));
                 System.out.printf("  scored-clicks records              %6d%n", counts.get("scored-clicks"));
                 System.out.printf("  clicks-by-uri records (regrouped)  %6d%n", counts.get("clicks-by-uri"));
+                System.out.printf("  uri-summary updates (30 s windows) %6d%n", counts.get("uri-summary"));
                 System.out.printf("  tasks run by the worker            %6d  %s%n", worker.tasks().size(), worker.tasks());
                 boolean ok = counts.get("popular-uris") == popularSent && counts.get("scored-clicks") >= sent
-                        && counts.get("clicks-by-uri") >= sent && printed.get() >= sent;
+                        && counts.get("clicks-by-uri") >= sent && counts.get("uri-summary") >= sent && printed.get() >= sent;
                 System.out.println(ok ? "Every click was processed." : "Some output is missing: see the counts above.");
                 return ok ? 0 : 1;
             }
@@ -138,7 +139,7 @@ public final class ClickEventsDemo {
         Map<String, Object> c = new HashMap<>(kafka.clientConfig());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Map<String, Integer> counts = new HashMap<>();
-        List<String> topics = List.of("popular-uris", "scored-clicks", "clicks-by-uri");
+        List<String> topics = List.of("popular-uris", "scored-clicks", "clicks-by-uri", "uri-summary");
         topics.forEach(t -> counts.put(t, 0));
         Map<String, Integer> popularByUri = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -150,7 +151,8 @@ public final class ClickEventsDemo {
             consumer.seekToBeginning(parts);
             long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline
-                    && (counts.get("popular-uris") < popular || counts.get("scored-clicks") < sent || counts.get("clicks-by-uri") < sent)) {
+                    && (counts.get("popular-uris") < popular || counts.get("scored-clicks") < sent || counts.get("clicks-by-uri") < sent
+                        || counts.get("uri-summary") < sent)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
                     counts.merge(r.topic(), 1, Integer::sum);
                     if (r.topic().equals("popular-uris")) {

@@ -96,6 +96,22 @@ class ClickEventsAppTest {
     }
 
     @Test
+    void theUriSummarySumsNumbersPerUriIn30SecondTumblingWindows() {
+        long t0 = 1_767_225_600_000L;
+        driver.input(example.clicks)
+                .send("u1", click("/cart", 10), t0 + 1_000)
+                .send("u2", click("/cart", 5), t0 + 29_000)
+                .send("u3", click("/home", 7), t0 + 2_000)
+                .send("u4", click("/cart", 1), t0 + 31_000);
+
+        assertThat(driver.table(example.uriSummary).window("/cart", t0)).isEqualTo(15);
+        assertThat(driver.table(example.uriSummary).window("/cart", t0 + 30_000)).isEqualTo(1);
+        assertThat(driver.table(example.uriSummary).window("/home", t0)).isEqualTo(7);
+        assertThat(driver.output(example.uriSummaryTopic).readKeyValues())
+                .containsExactlyInAnyOrder(KeyValue.of("/cart", 10), KeyValue.of("/cart", 15), KeyValue.of("/home", 7), KeyValue.of("/cart", 1));
+    }
+
+    @Test
     void malformedJsonNamesTopicPartitionOffsetAndTheProblem() {
         byte[] key = "u1".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> driver.input(example.clicks).sendRaw(key, "{\"email\": \"a@b\", \"uri\":".getBytes(StandardCharsets.UTF_8)))
