@@ -23,9 +23,11 @@ final class RocksDbStore implements ByteStore {
     private final RocksDB db;
     private final org.rocksdb.Options options;
     private final WriteOptions writeOptions = new WriteOptions();
+    private final boolean empty;
 
-    RocksDbStore(String name, Path dir, org.rocksdb.Options options) throws RocksDBException {
+    RocksDbStore(String name, Path dir, org.rocksdb.Options options, boolean empty) throws RocksDBException {
         this.name = name;
+        this.empty = empty;
         this.options = options;
         this.db = RocksDB.open(options, dir.toString());
     }
@@ -95,6 +97,11 @@ final class RocksDbStore implements ByteStore {
     @Override
     public boolean persistent() {
         return true;
+    }
+
+    /** Whether the store was created empty now (new, wiped or rebuilt after corruption): a checkpoint does not apply to it. */
+    boolean createdEmpty() {
+        return empty;
     }
 
     @Override

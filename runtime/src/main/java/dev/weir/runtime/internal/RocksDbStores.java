@@ -61,15 +61,16 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
             if (fresh) {
                 deleteRecursively(dir);
             }
+            boolean existed = Files.isDirectory(dir) && !isEmpty(dir);
             Files.createDirectories(dir);
             try {
-                return new RocksDbStore(name, dir, options());
+                return new RocksDbStore(name, dir, options(), !existed);
             } catch (RocksDBException e) {
                 log.warn("RocksDB store {} in {} cannot be opened ({}); deleting it to rebuild it from the changelog",
                         name, dir, e.getMessage());
                 deleteRecursively(dir);
                 Files.createDirectories(dir);
-                return new RocksDbStore(name, dir, options());
+                return new RocksDbStore(name, dir, options(), true);
             }
         } catch (IOException | RocksDBException e) {
             throw new IllegalStateException("Cannot open the store of table \"" + table.name() + "\" for task " + task
@@ -86,6 +87,12 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
                 .setWriteBufferManager(writeBuffers)
                 .setTableFormatConfig(tableConfig)
                 .setMaxOpenFiles(-1);
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     static void deleteRecursively(Path dir) throws IOException {

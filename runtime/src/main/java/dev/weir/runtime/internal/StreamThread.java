@@ -260,7 +260,8 @@ public final class StreamThread implements Runnable {
                 Table<?, ?> table = topology.tables().get(name);
                 Long from = checkpoint.get(name);
                 ByteStore store = stores.open(id, table, from == null);
-                if (!store.persistent()) {
+                if (!store.persistent() || (store instanceof RocksDbStore r && r.createdEmpty())) {
+                    // Nothing on disk to build on (memory, a deleted or corrupt store): the checkpoint does not apply.
                     from = null;
                 }
                 opened.put(name, store);
