@@ -26,6 +26,8 @@ public final class Topology {
     private final List<SubTopology> subTopologies;
     private final Map<String, Topic<?, ?>> topics;
     private final Map<String, dev.weir.dsl.Table<?, ?>> tables;
+    /** Source topic to the sub-topology reading it; asked once per record by hosts. */
+    private final Map<String, SubTopology> readers;
 
     Topology(String appId, Map<String, Node> nodes, Map<String, List<String>> parents,
              Map<String, List<String>> children, List<SubTopology> subTopologies, Map<String, Topic<?, ?>> declared) {
@@ -51,6 +53,11 @@ public final class Topology {
         }
         this.tables = Collections.unmodifiableMap(tableMap);
         this.topics = Collections.unmodifiableMap(all);
+        Map<String, SubTopology> readers = new java.util.HashMap<>();
+        for (SubTopology s : this.subTopologies) {
+            s.sourceTopics().forEach(t -> readers.put(t, s));
+        }
+        this.readers = readers;
     }
 
     /** The tables the nodes use, by name. */
@@ -109,7 +116,7 @@ public final class Topology {
 
     /** The sub-topology that reads {@code topic}, if any. */
     public java.util.Optional<SubTopology> subTopologyReading(String topic) {
-        return subTopologies.stream().filter(s -> s.sourceTopics().contains(topic)).findFirst();
+        return java.util.Optional.ofNullable(readers.get(topic));
     }
 
     /**

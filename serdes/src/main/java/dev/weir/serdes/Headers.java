@@ -44,9 +44,10 @@ public final class Headers implements Iterable<Headers.Header> {
         }
     }
 
-    private static final Headers EMPTY = new Headers(Collections.emptyList(), true);
+    private static final Headers EMPTY = new Headers(null, true);
 
-    private final List<Header> headers;
+    /** Null until the first header is added: most records have none, and this class is made per record. */
+    private List<Header> headers;
     private final boolean readOnly;
 
     private Headers(List<Header> headers, boolean readOnly) {
@@ -56,7 +57,7 @@ public final class Headers implements Iterable<Headers.Header> {
 
     /** A new, empty, writable set of headers. */
     public static Headers create() {
-        return new Headers(new ArrayList<>(2), false);
+        return new Headers(null, false);
     }
 
     /** An empty set of headers that cannot be written. */
@@ -80,6 +81,9 @@ public final class Headers implements Iterable<Headers.Header> {
     /** Appends a header; returns this. */
     public Headers add(String key, byte[] value) {
         checkWritable();
+        if (headers == null) {
+            headers = new ArrayList<>(2);
+        }
         headers.add(new Header(key, value));
         return this;
     }
@@ -92,12 +96,17 @@ public final class Headers implements Iterable<Headers.Header> {
     /** Removes every header with this key; returns this. */
     public Headers remove(String key) {
         checkWritable();
-        headers.removeIf(h -> h.key().equals(key));
+        if (headers != null) {
+            headers.removeIf(h -> h.key().equals(key));
+        }
         return this;
     }
 
     /** The last header with this key, or null. */
     public Header lastHeader(String key) {
+        if (headers == null) {
+            return null;
+        }
         for (int i = headers.size() - 1; i >= 0; i--) {
             if (headers.get(i).key().equals(key)) {
                 return headers.get(i);
@@ -115,7 +124,7 @@ public final class Headers implements Iterable<Headers.Header> {
     /** Every header with this key, in order. */
     public List<Header> headers(String key) {
         List<Header> out = new ArrayList<>();
-        for (Header h : headers) {
+        for (Header h : this) {
             if (h.key().equals(key)) {
                 out.add(h);
             }
@@ -125,27 +134,27 @@ public final class Headers implements Iterable<Headers.Header> {
 
     /** All headers, in order, as an unmodifiable list. */
     public List<Header> toList() {
-        return Collections.unmodifiableList(headers);
+        return headers == null ? List.of() : Collections.unmodifiableList(headers);
     }
 
-    /** The number of headers, counting each repeated key. */
+    /** The number of headers, counting repeated keys. */
     public int size() {
-        return headers.size();
+        return headers == null ? 0 : headers.size();
     }
 
     /** Whether there are no headers. */
     public boolean isEmpty() {
-        return headers.isEmpty();
+        return headers == null || headers.isEmpty();
     }
 
     /** A writable copy that shares no state with this one. */
     public Headers copy() {
-        return new Headers(new ArrayList<>(headers), false);
+        return new Headers(isEmpty() ? null : new ArrayList<>(headers), false);
     }
 
     @Override
     public Iterator<Header> iterator() {
-        return Collections.unmodifiableList(headers).iterator();
+        return toList().iterator();
     }
 
     private void checkWritable() {
@@ -156,16 +165,16 @@ public final class Headers implements Iterable<Headers.Header> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Headers h && headers.equals(h.headers);
+        return o instanceof Headers h && toList().equals(h.toList());
     }
 
     @Override
     public int hashCode() {
-        return headers.hashCode();
+        return toList().hashCode();
     }
 
     @Override
     public String toString() {
-        return headers.toString();
+        return toList().toString();
     }
 }

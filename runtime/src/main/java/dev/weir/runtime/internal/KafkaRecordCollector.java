@@ -24,11 +24,26 @@ final class KafkaRecordCollector implements RecordCollector {
         this.producer = producer;
     }
 
+    /** One error-recording callback per topic for records the partitioner places: no allocation per send. */
+    private final Map<String, org.apache.kafka.clients.producer.Callback> callbacks = new java.util.HashMap<>();
+
+    private org.apache.kafka.clients.producer.Callback callback(String topic) {
+        return callbacks.computeIfAbsent(topic, t -> (metadata, e) -> {
+            if (e != null && sendError == null) {
+                sendError = new WorkerException("Kafka refused a record sent to topic \"" + t + "\": " + e, e);
+            }
+        });
+    }
+
     @Override
     public void send(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
         checkError();
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition < 0 ? null : partition, timestamp, key, value,
                 KafkaHeaders.toKafka(headers));
+        if (partition < 0) {
+            producer.send(record, callback(topic));
+            return;
+        }
         producer.send(record, (metadata, e) -> {
             if (e != null) {
                 if (sendError == null) {

@@ -54,6 +54,8 @@ public final class StreamThread implements Runnable {
     private final long commitIntervalMs;
     private final Consumer<Throwable> onFatal;
     private final Counter processed;
+    /** Counted locally and added to the meter at each commit: a meter update per record costs more than it tells. */
+    private long processedSinceCommit;
     private final Map<TaskId, PartitionTask> tasks = new TreeMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     /** Tasks by source topic and partition number, rebuilt when the assignment changes; read per record. */
@@ -172,7 +174,7 @@ public final class StreamThread implements Runnable {
             errors.handle(e, r, collector);
             task.skip(r.topic(), r.offset());
         }
-        processed.increment();
+        processedSinceCommit++;
     }
 
     private void punctuate() {
@@ -203,6 +205,8 @@ public final class StreamThread implements Runnable {
             t.flushState();
         }
         collector.flush();
+        processed.increment(processedSinceCommit);
+        processedSinceCommit = 0;
         for (PartitionTask t : current) {
             writeCheckpoint(t);
         }

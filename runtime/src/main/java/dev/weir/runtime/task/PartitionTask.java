@@ -32,7 +32,8 @@ public final class PartitionTask implements AutoCloseable {
     private final TaskState state;
     private final TaskGraph graph;
     private final LongSupplier wallClock;
-    private final Map<String, Long> nextOffsets = new HashMap<>();
+    /** Per source topic, one past the last processed offset; a mutable holder, as it changes per record. */
+    private final Map<String, long[]> nextOffsets = new HashMap<>();
     private final Map<String, TableRuntime> tables = new LinkedHashMap<>();
     private final TableAccess tableAccess;
     private boolean closed;
@@ -161,7 +162,12 @@ public final class PartitionTask implements AutoCloseable {
         try {
             source.process(topic, timestamp, headers == null ? Headers.create() : headers, key, value);
             advanceWindows();
-            nextOffsets.put(topic, offset + 1);
+            long[] next = nextOffsets.get(topic);
+            if (next == null) {
+                nextOffsets.put(topic, new long[] {offset + 1});
+            } else {
+                next[0] = offset + 1;
+            }
         } finally {
             state.leave();
             if (tableAccess != null) {
@@ -172,6 +178,9 @@ public final class PartitionTask implements AutoCloseable {
 
     /** Closes and expires windows of windowed tables up to the stream time, calling close callbacks. */
     private void advanceWindows() {
+        if (tables.isEmpty()) {
+            return;
+        }
         for (Map.Entry<String, TableRuntime> e : tables.entrySet()) {
             String node = "onWindowClose(" + e.getKey() + ")";
             e.getValue().advance(e.getValue().observedTime(), (windowing, k, window, v) -> {
@@ -196,7 +205,8 @@ public final class PartitionTask implements AutoCloseable {
 
     /** Marks a record the host's error policy skipped (or dead-lettered) as consumed. */
     public void skip(String topic, long offset) {
-        nextOffsets.merge(topic, offset + 1, Math::max);
+        long[] next = nextOffsets.computeIfAbsent(topic, t -> new long[] {0});
+        next[0] = Math.max(next[0], offset + 1);
     }
 
     /**
@@ -231,7 +241,8 @@ public final class PartitionTask implements AutoCloseable {
      * after the collector flushed everything sent so far.
      */
     public Map<String, Long> committableOffsets() {
-        Map<String, Long> out = new HashMap<>(nextOffsets);
+        Map<String, Long> out = new HashMap<>();
+        nextOffsets.forEach((topic, next) -> out.put(topic, next[0]));
         for (RecordBuffer b : graph.buffers()) {
             for (Map.Entry<String, Long> held : b.heldOffsets().entrySet()) {
                 out.merge(held.getKey(), held.getValue(), Math::min);

@@ -15,44 +15,62 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class InMemoryTopics {
 
+    /** One topic's partitions and its records in append order. */
+    private static final class Log {
+        final int partitions;
+        final List<List<StoredRecord>> byPartition;
+        final List<StoredRecord> appendOrder = new ArrayList<>();
+        int roundRobin;
+
+        Log(int partitions) {
+            this.partitions = partitions;
+            this.byPartition = new ArrayList<>(partitions);
+            for (int i = 0; i < partitions; i++) {
+                byPartition.add(new ArrayList<>());
+            }
+        }
+    }
+
     private final Function<String, Integer> partitionCount;
-    private final Map<String, List<List<StoredRecord>>> logs = new HashMap<>();
-    private final Map<String, List<StoredRecord>> appendOrder = new HashMap<>();
-    private final Map<String, Integer> roundRobin = new HashMap<>();
+    private final Map<String, Log> logs = new HashMap<>();
 
     public InMemoryTopics(Function<String, Integer> partitionCount) {
         this.partitionCount = partitionCount;
     }
 
+    private Log log(String topic) {
+        Log log = logs.get(topic);
+        if (log == null) {
+            log = new Log(partitionCount.apply(topic));
+            logs.put(topic, log);
+        }
+        return log;
+    }
+
     public int partitions(String topic) {
-        return partitionCount.apply(topic);
+        return log(topic).partitions;
     }
 
     /** Appends a record to the partition chosen for its key, or to {@code partition} when it is >= 0. */
     public StoredRecord append(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
-        int n = partitions(topic);
+        Log log = log(topic);
+        int n = log.partitions;
         int p = partition;
         if (p < 0) {
-            p = key == null ? (roundRobin.merge(topic, 1, Integer::sum) - 1) % n : Utils.toPositive(Utils.murmur2(key)) % n;
+            p = key == null ? log.roundRobin++ % n : Utils.toPositive(Utils.murmur2(key)) % n;
         } else if (p >= n) {
             throw new IllegalArgumentException("Topic \"" + topic + "\" has " + n + " partitions; partition " + p + " does not exist");
         }
-        List<List<StoredRecord>> log = logs.computeIfAbsent(topic, t -> {
-            List<List<StoredRecord>> parts = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                parts.add(new ArrayList<>());
-            }
-            return parts;
-        });
-        List<StoredRecord> part = log.get(p);
+        List<StoredRecord> part = log.byPartition.get(p);
         StoredRecord r = new StoredRecord(topic, p, part.size(), timestamp, headers, key, value);
         part.add(r);
-        appendOrder.computeIfAbsent(topic, t -> new ArrayList<>()).add(r);
+        log.appendOrder.add(r);
         return r;
     }
 
     /** Every record of {@code topic} in the order they were appended, across partitions. */
     public List<StoredRecord> records(String topic) {
-        return appendOrder.getOrDefault(topic, List.of());
+        Log log = logs.get(topic);
+        return log == null ? List.of() : log.appendOrder;
     }
 }
