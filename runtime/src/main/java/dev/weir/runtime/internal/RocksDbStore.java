@@ -23,6 +23,9 @@ final class RocksDbStore implements ByteStore {
     private final RocksDB db;
     private final org.rocksdb.Options options;
     private final WriteOptions writeOptions = new WriteOptions();
+    /** For restores: the changelog can replay them, so no write-ahead log; {@link #flushMemtables()} ends a restore. */
+    private final WriteOptions unlogged = new WriteOptions().setDisableWAL(true);
+    private boolean unloggedPending;
     private final boolean empty;
 
     RocksDbStore(String name, Path dir, org.rocksdb.Options options, boolean empty) throws RocksDBException {
@@ -43,6 +46,34 @@ final class RocksDbStore implements ByteStore {
 
     @Override
     public void write(Map<ByteBuffer, byte[]> batch) {
+        write(batch, writeOptions);
+    }
+
+    /**
+     * Writes changelog records in their order (a null value deletes), without the write-ahead
+     * log; the next {@link #flush()} puts them on disk.
+     */
+    void writeRestored(java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records, long end) {
+        try (WriteBatch wb = new WriteBatch()) {
+            for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r : records) {
+                if (r.offset() >= end) {
+                    break;
+                }
+                if (r.value() == null) {
+                    wb.delete(r.key());
+                } else {
+                    wb.put(r.key(), r.value());
+                }
+            }
+            db.write(unlogged, wb);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB store " + name + " failed to restore " + records.size() + " records: "
+                    + e.getMessage(), e);
+        }
+        unloggedPending = true;
+    }
+
+    private void write(Map<ByteBuffer, byte[]> batch, WriteOptions options) {
         try (WriteBatch wb = new WriteBatch()) {
             for (Map.Entry<ByteBuffer, byte[]> e : batch.entrySet()) {
                 byte[] key = bytes(e.getKey());
@@ -52,7 +83,7 @@ final class RocksDbStore implements ByteStore {
                     wb.put(key, e.getValue());
                 }
             }
-            db.write(writeOptions, wb);
+            db.write(options, wb);
         } catch (RocksDBException e) {
             throw new IllegalStateException("RocksDB store " + name + " failed to write " + batch.size() + " keys: " + e.getMessage(), e);
         }
@@ -78,6 +109,11 @@ final class RocksDbStore implements ByteStore {
 
     @Override
     public void flush() {
+        if (unloggedPending) {
+            // Restored data lives only in memtables until flushed: before a checkpoint may count on it.
+            flushMemtables();
+            unloggedPending = false;
+        }
         try {
             db.flushWal(true);
         } catch (RocksDBException e) {
@@ -110,6 +146,7 @@ final class RocksDbStore implements ByteStore {
             flushMemtables();
         } finally {
             writeOptions.close();
+            unlogged.close();
             db.close();
             options.close();
         }

@@ -50,67 +50,129 @@ final class StateRestorer implements AutoCloseable {
             c.put(ConsumerConfig.CLIENT_ID_CONFIG, thread + "-restore-consumer");
             c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+            // A restore reads to a known end; at that end the broker need not hold the fetch open.
+            c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+            c.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
             c.remove(ConsumerConfig.GROUP_ID_CONFIG);
             consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
         return consumer;
     }
 
-    /**
-     * Restores {@code store}; returns the changelog end offset it now holds everything before.
-     *
-     * @param from    the checkpointed offset, or null to restore from the beginning
-     * @param restart opens the store empty again when the checkpoint cannot be right
-     */
-    long restore(TaskId task, Table<?, ?> table, ByteStore store, Long from, Supplier<ByteStore> restart) {
-        TopicPartition tp = new TopicPartition(table.changelogTopic().name(), task.partition());
-        KafkaConsumer<byte[], byte[]> c = consumer();
-        c.assign(List.of(tp));
-        try {
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            long begin = c.beginningOffsets(List.of(tp)).get(tp);
-            ByteStore target = store;
-            long start = from == null ? begin : from;
-            if (start > end) {
-                log.warn("Checkpoint of table {} in task {} is at offset {} but its changelog {} ends at {}; rebuilding the store",
-                        table.name(), task, start, tp, end);
-                target = restart.get();
-                start = begin;
-            }
-            start = Math.max(start, begin);
-            if (start >= end) {
-                log.info("Table {} of task {} is up to date at changelog offset {}; nothing to restore", table.name(), task, end);
-                return end;
-            }
-            c.seek(tp, start);
-            long toRestore = end - start;
-            log.info("Restoring table {} of task {} from {} offsets {}..{} ({} records at most)", table.name(), task, tp, start, end, toRestore);
-            long began = System.nanoTime();
-            long restored = 0;
-            long lastProgress = System.nanoTime();
-            while (c.position(tp) < end) {
-                Map<ByteBuffer, byte[]> batch = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    if (r.offset() >= end) {
-                        break;
-                    }
-                    batch.put(ByteBuffer.wrap(r.key()), r.value());
-                    restored++;
-                }
-                if (!batch.isEmpty()) {
-                    target.write(batch);
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-                    throw new WorkerException("Restoring table \"" + table.name() + "\" of task " + task + " from " + tp
-                            + " made no progress for " + STALL.toMinutes() + " minutes at offset " + c.position(tp) + " of " + end);
-                }
-            }
-            target.flush();
-            Counter.builder("weir.table.restored.records").tag("app", appId).tag("table", table.name())
-                    .register(metrics).increment(restored);
-            log.info("Restored {} records of table {} for task {} in {} ms", restored, table.name(), task,
-                    (System.nanoTime() - began) / 1_000_000);
+    /** One store to restore: where from, and how to start over when the checkpoint cannot be right. */
+    static final class Job {
+        final TaskId task;
+        final Table<?, ?> table;
+        ByteStore store;
+        final Long from;
+        final Supplier<ByteStore> restart;
+        final TopicPartition partition;
+        long end;
+        long restored;
+
+        Job(TaskId task, Table<?, ?> table, ByteStore store, Long from, Supplier<ByteStore> restart) {
+            this.task = task;
+            this.table = table;
+            this.store = store;
+            this.from = from;
+            this.restart = restart;
+            this.partition = new TopicPartition(table.changelogTopic().name(), task.partition());
+        }
+
+        /** The changelog offset the store holds everything before, once restored. */
+        long end() {
             return end;
+        }
+
+        /** The store to use: a fresh one if the checkpoint had to be discarded. */
+        ByteStore store() {
+            return store;
+        }
+    }
+
+    /**
+     * Restores every store of {@code jobs} together, from its checkpoint (or the beginning) up
+     * to the end offset at the time of the call: one consumer assigned every changelog partition,
+     * so fetches run in parallel and no partition waits for another's long poll.
+     */
+    void restore(List<Job> jobs) {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        KafkaConsumer<byte[], byte[]> c = consumer();
+        Map<TopicPartition, Job> byPartition = new HashMap<>();
+        jobs.forEach(j -> byPartition.put(j.partition, j));
+        List<TopicPartition> partitions = List.copyOf(byPartition.keySet());
+        c.assign(partitions);
+        try {
+            Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+            Map<TopicPartition, Long> begins = c.beginningOffsets(partitions);
+            List<TopicPartition> active = new java.util.ArrayList<>();
+            for (Job j : jobs) {
+                j.end = ends.get(j.partition);
+                long begin = begins.get(j.partition);
+                long start = j.from == null ? begin : j.from;
+                if (start > j.end) {
+                    log.warn("Checkpoint of table {} in task {} is at offset {} but its changelog {} ends at {}; rebuilding the store",
+                            j.table.name(), j.task, start, j.partition, j.end);
+                    // The checkpoint points past the changelog's end (the topic was recreated): start over.
+                    j.store.close();
+                    j.store = j.restart.get();
+                    start = begin;
+                }
+                start = Math.max(start, begin);
+                if (start >= j.end) {
+                    log.info("Table {} of task {} is up to date at changelog offset {}; nothing to restore", j.table.name(), j.task, j.end);
+                    continue;
+                }
+                c.seek(j.partition, start);
+                active.add(j.partition);
+                log.info("Restoring table {} of task {} from {} offsets {}..{} ({} records at most)", j.table.name(), j.task,
+                        j.partition, start, j.end, j.end - start);
+            }
+            c.pause(partitions.stream().filter(tp -> !active.contains(tp)).toList());
+            long began = System.nanoTime();
+            long lastProgress = System.nanoTime();
+            java.util.Set<TopicPartition> remaining = new java.util.HashSet<>(active);
+            while (!remaining.isEmpty()) {
+                org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> polled = c.poll(Duration.ofMillis(100));
+                for (TopicPartition tp : polled.partitions()) {
+                    Job j = byPartition.get(tp);
+                    List<ConsumerRecord<byte[], byte[]>> records = polled.records(tp);
+                    if (j.store instanceof RocksDbStore rocks) {
+                        rocks.writeRestored(records, j.end);
+                    } else {
+                        Map<ByteBuffer, byte[]> batch = new java.util.LinkedHashMap<>();
+                        for (ConsumerRecord<byte[], byte[]> r : records) {
+                            if (r.offset() < j.end) {
+                                batch.put(ByteBuffer.wrap(r.key()), r.value());
+                            }
+                        }
+                        j.store.write(batch);
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        j.restored += r.offset() < j.end ? 1 : 0;
+                    }
+                    lastProgress = System.nanoTime();
+                }
+                for (java.util.Iterator<TopicPartition> it = remaining.iterator(); it.hasNext(); ) {
+                    TopicPartition tp = it.next();
+                    if (c.position(tp) >= byPartition.get(tp).end) {
+                        c.pause(List.of(tp));
+                        it.remove();
+                        Job j = byPartition.get(tp);
+                        // Restored writes skipped the write-ahead log; the store's next flush (before the next
+                        // checkpoint) puts them on disk.
+                        Counter.builder("weir.table.restored.records").tag("app", appId).tag("table", j.table.name())
+                                .register(metrics).increment(j.restored);
+                        log.info("Restored {} records of table {} for task {} in {} ms", j.restored, j.table.name(), j.task,
+                                (System.nanoTime() - began) / 1_000_000);
+                    }
+                }
+                if (!remaining.isEmpty() && System.nanoTime() - lastProgress > STALL.toNanos()) {
+                    throw new WorkerException("Restoring " + remaining + " made no progress for " + STALL.toMinutes() + " minutes");
+                }
+            }
         } finally {
             c.assign(List.of());
         }

@@ -250,42 +250,47 @@ public final class StreamThread implements Runnable {
         new Checkpoint(stores.taskDir(task.id())).write(offsets);
     }
 
-    /** Opens the task's stores, restores them from their changelogs, then creates the task. */
-    private PartitionTask openTask(TaskId id) {
-        SubTopology sub = topology.subTopologies().get(id.subTopology());
-        if (sub.tables().isEmpty()) {
-            return new PartitionTask(topology, id, collector, System::currentTimeMillis, Map.of());
-        }
-        Map<String, Long> checkpoint = new Checkpoint(stores.taskDir(id)).read();
-        Map<String, ByteStore> opened = new LinkedHashMap<>();
-        Map<String, Long> offsets = new HashMap<>();
+    /** Opens the stores of new tasks, restores them all together from their changelogs, then creates the tasks. */
+    private Map<TaskId, PartitionTask> openTasks(List<TaskId> ids) {
+        List<StateRestorer.Job> jobs = new ArrayList<>();
+        Map<TaskId, List<StateRestorer.Job>> byTask = new LinkedHashMap<>();
         try {
-            for (String name : sub.tables()) {
-                Table<?, ?> table = topology.tables().get(name);
-                Long from = checkpoint.get(name);
-                ByteStore store = stores.open(id, table, from == null);
-                if (!store.persistent() || (store instanceof RocksDbStore r && r.createdEmpty())) {
-                    // Nothing on disk to build on (memory, a deleted or corrupt store): the checkpoint does not apply.
-                    from = null;
+            for (TaskId id : ids) {
+                List<StateRestorer.Job> taskJobs = new ArrayList<>();
+                byTask.put(id, taskJobs);
+                Map<String, Long> checkpoint = new Checkpoint(stores.taskDir(id)).read();
+                for (String name : topology.subTopologies().get(id.subTopology()).tables()) {
+                    Table<?, ?> table = topology.tables().get(name);
+                    Long from = checkpoint.get(name);
+                    ByteStore store = stores.open(id, table, from == null);
+                    if (!store.persistent() || (store instanceof RocksDbStore r && r.createdEmpty())) {
+                        // Nothing on disk to build on (memory, a deleted or corrupt store): the checkpoint does not apply.
+                        from = null;
+                    }
+                    StateRestorer.Job job = new StateRestorer.Job(id, table, store, from, () -> stores.open(id, table, true));
+                    taskJobs.add(job);
+                    jobs.add(job);
                 }
-                opened.put(name, store);
-                long end = restorer.restore(id, table, store, from, () -> {
-                    // The checkpoint points past the changelog's end (the topic was recreated): start over.
-                    store.close();
-                    ByteStore fresh = stores.open(id, table, true);
-                    opened.put(name, fresh);
-                    return fresh;
-                });
-                offsets.put(name, end);
             }
+            restorer.restore(jobs);
         } catch (RuntimeException e) {
-            opened.values().forEach(ByteStore::close);
+            jobs.forEach(j -> j.store().close());
             throw e;
         }
-        changelogOffsets.put(id, offsets);
-        PartitionTask task = new PartitionTask(topology, id, collector, System::currentTimeMillis, opened);
-        task.metrics(metrics);
-        return task;
+        Map<TaskId, PartitionTask> out = new LinkedHashMap<>();
+        for (Map.Entry<TaskId, List<StateRestorer.Job>> e : byTask.entrySet()) {
+            Map<String, ByteStore> opened = new LinkedHashMap<>();
+            Map<String, Long> offsets = new HashMap<>();
+            for (StateRestorer.Job j : e.getValue()) {
+                opened.put(j.table.name(), j.store());
+                offsets.put(j.table.name(), j.end());
+            }
+            changelogOffsets.put(e.getKey(), offsets);
+            PartitionTask task = new PartitionTask(topology, e.getKey(), collector, System::currentTimeMillis, opened);
+            task.metrics(metrics);
+            out.put(e.getKey(), task);
+        }
+        return out;
     }
 
     private void closeTasks(Collection<TaskId> ids) {
@@ -367,10 +372,13 @@ public final class StreamThread implements Runnable {
             for (TaskId id : new java.util.TreeSet<>(TaskAssignor.tasksOf(topology, partitions))) {
                 synchronized (tasks) {
                     if (!tasks.containsKey(id)) {
-                        tasks.put(id, openTask(id));
                         created.add(id);
                     }
                 }
+            }
+            Map<TaskId, PartitionTask> opened = openTasks(created);
+            synchronized (tasks) {
+                tasks.putAll(opened);
             }
             reindex();
             if (!created.isEmpty()) {
