@@ -1,0 +1,69 @@
+package dev.weir.benchmarks;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The client settings every end-to-end contender runs with: the plain consumer/producer loop,
+ * Kafka Streams and Weir get exactly these, so that none wins by batching or committing
+ * differently. Everything not listed is the Kafka 4.3.1 client default for all three.
+ *
+ * <table>
+ *   <caption>Settings of every contender</caption>
+ *   <tr><th>setting</th><th>value</th><th>why</th></tr>
+ *   <tr><td>threads</td><td>1 processing thread</td><td>issue 6 compares one thread each</td></tr>
+ *   <tr><td>commit interval</td><td>1,000 ms: flush the producer, then commit input offsets synchronously</td>
+ *       <td>Weir's default; Kafka Streams' at-least-once default is 30 s, lowered to match</td></tr>
+ *   <tr><td>{@code acks}</td><td>all</td><td>the producer default; one broker, so it costs nothing extra</td></tr>
+ *   <tr><td>{@code enable.idempotence}</td><td>true</td><td>the producer default, set so no contender differs</td></tr>
+ *   <tr><td>{@code linger.ms}</td><td>5</td><td>the producer default since Kafka 4.0 (Kafka Streams overrides it to 100; set back)</td></tr>
+ *   <tr><td>{@code batch.size}</td><td>65,536</td><td>room for ~500 records of this workload per batch, as a throughput-minded deployment sets it (the default is 16 KiB)</td></tr>
+ *   <tr><td>{@code compression.type}</td><td>none</td><td>compression would measure the codec, not the engine</td></tr>
+ *   <tr><td>{@code max.poll.records}</td><td>1,000</td><td>Kafka Streams' default (the consumer's is 500)</td></tr>
+ *   <tr><td>{@code auto.offset.reset}</td><td>earliest</td><td>each pass reads the whole pre-loaded input under a fresh group</td></tr>
+ *   <tr><td>{@code group.protocol}</td><td>classic</td><td>what Weir's assignor and Kafka Streams' default use</td></tr>
+ *   <tr><td>processing guarantee</td><td>at-least-once</td><td>the only one Weir has so far</td></tr>
+ * </table>
+ */
+public final class ClientSettings {
+
+    public static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+    public static final String ACKS = "all";
+    public static final int LINGER_MS = 5;
+    public static final int BATCH_SIZE = 65_536;
+    public static final String COMPRESSION = "none";
+    public static final int MAX_POLL_RECORDS = 1_000;
+
+    private ClientSettings() {
+    }
+
+    /** Producer configs beyond bootstrap servers, client id and serializers. */
+    public static Map<String, Object> producer() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ProducerConfig.ACKS_CONFIG, ACKS);
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        c.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        c.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE);
+        c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, COMPRESSION);
+        return c;
+    }
+
+    /** Consumer configs beyond bootstrap servers, group, client id and deserializers. */
+    public static Map<String, Object> consumer() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return c;
+    }
+
+    /** One line per setting, for the benchmark's log and the report. */
+    public static String describe() {
+        return "1 processing thread; commit every " + COMMIT_INTERVAL.toMillis() + " ms (flush, then commitSync); acks=" + ACKS
+                + ", enable.idempotence=true, linger.ms=" + LINGER_MS + ", batch.size=" + BATCH_SIZE + ", compression.type="
+                + COMPRESSION + "; max.poll.records=" + MAX_POLL_RECORDS + ", auto.offset.reset=earliest, group.protocol=classic;"
+                + " at-least-once";
+    }
+}

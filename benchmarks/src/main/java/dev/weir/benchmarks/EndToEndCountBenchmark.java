@@ -1,0 +1,307 @@
+package dev.weir.benchmarks;
+
+import dev.weir.runtime.Worker;
+import dev.weir.runtime.WorkerConfig;
+import dev.weir.testkit.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import dev.weir.dsl.TableOptions;
+import org.apache.kafka.common.serialization.LongDeserializer;
+
+/**
+ * {@link CountWorkload} (groupBy + count into a RocksDB table with a changelog) end to end on
+ * the embedded broker: Kafka Streams against Weir's {@link Worker}, one processing thread each,
+ * with the settings of {@link ClientSettings} and each engine's own record cache in front of
+ * RocksDB (Kafka Streams: {@code statestore.cache.max.bytes} 10 MiB by default; Weir: 10,000
+ * dirty keys per table partition). The same input as {@link EndToEndStatelessBenchmark}, loaded
+ * once per trial.
+ *
+ * <p><b>One pass</b> runs under a fresh application id and output topic and ends when the group
+ * has committed the end offsets of the input topic and then of its repartition topic: a commit
+ * comes only after the engine flushed its caches, changelog and output, so at that moment every
+ * count is final (polled every {@value #POLL_MS} ms; both engines commit every second, so both
+ * pay up to a second of commit latency).
+ *
+ * <p><b>Verification</b>, outside the timing: the output topic is read back and the last count
+ * of every user must be the expected one.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@State(Scope.Benchmark)
+public class EndToEndCountBenchmark {
+
+    public static final int PARTITIONS = 4;
+    static final String INPUT = "count-input";
+    static final long POLL_MS = 20;
+    private static final Duration PASS_TIMEOUT = Duration.ofMinutes(5);
+
+    /** Input records per pass; lower it for a smoke run ({@code -p records=100000}). */
+    @Param("1000000")
+    public int records;
+
+    private EmbeddedKafka kafka;
+    private Admin admin;
+    private Path stateRoot;
+    private int pass;
+    private String contender;
+    private String group;
+    private String output;
+    private Path stateDir;
+    private AutoCloseable running;
+    private long startNanos;
+    private long endNanos;
+    private boolean completed;
+
+    @Setup(Level.Trial)
+    public void startBrokerAndLoadInput() throws Exception {
+        System.out.println("Settings of every contender: " + ClientSettings.describe());
+        stateRoot = Files.createTempDirectory("weir-bench-count");
+        kafka = EmbeddedKafka.start();
+        Map<String, Object> adminConfig = kafka.clientConfig();
+        adminConfig.put("client.id", "bench-admin");
+        admin = Admin.create(adminConfig);
+        kafka.createTopic(INPUT, PARTITIONS);
+        Map<String, Object> p = kafka.clientConfig();
+        p.putAll(ClientSettings.producer());
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int seq = 0; seq < records; seq++) {
+                producer.send(new ProducerRecord<>(INPUT, StatelessWorkload.key(seq), StatelessWorkload.value(seq)), (m, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Loading the input failed: " + failure.get(), failure.get());
+        }
+    }
+
+    @Setup(Level.Invocation)
+    public void newPass(BenchmarkParams params) {
+        String benchmark = params.getBenchmark();
+        contender = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        pass++;
+        group = "count-" + contender + "-" + pass;
+        output = group + "-output";
+        stateDir = stateRoot.resolve(group);
+        kafka.createTopic(output, PARTITIONS);
+        running = null;
+        completed = false;
+    }
+
+    /** Kafka Streams, one stream thread, RocksDB store with its changelog. */
+    @Benchmark
+    public long kafkaStreams() throws Exception {
+        startNanos = System.nanoTime();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, group);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, ClientSettings.COMMIT_INTERVAL.toMillis());
+        props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        ClientSettings.producer().forEach((k, v) -> props.put(StreamsConfig.producerPrefix(k), v));
+        ClientSettings.consumer().forEach((k, v) -> props.put(StreamsConfig.mainConsumerPrefix(k), v));
+        KafkaStreams streams = new KafkaStreams(CountWorkload.kafkaStreamsTopology(INPUT, output, false), props);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        running = () -> streams.close(Duration.ofSeconds(30));
+        streams.start();
+        return awaitCommitted(() -> {
+            if (failure.get() != null) {
+                throw new IllegalStateException("Kafka Streams failed: " + failure.get(), failure.get());
+            }
+        });
+    }
+
+    /** Weir's worker, one stream thread, RocksDB table with its changelog. */
+    @Benchmark
+    public long weir() throws Exception {
+        startNanos = System.nanoTime();
+        WorkerConfig.Builder builder = WorkerConfig.builder(kafka.bootstrapServers())
+                .threads(1)
+                .commitInterval(ClientSettings.COMMIT_INTERVAL)
+                .stateDir(stateDir);
+        ClientSettings.producer().forEach(builder::producerConfig);
+        ClientSettings.consumer().forEach(builder::consumerConfig);
+        Worker worker = Worker.start(CountWorkload.weirApp(group, INPUT, output, TableOptions.defaults()).topology(), builder.build());
+        running = worker;
+        return awaitCommitted(() -> {
+            if (worker.state() == Worker.State.FAILED) {
+                throw new IllegalStateException("The Weir worker failed: " + worker.failure().orElse(null));
+            }
+        });
+    }
+
+    @TearDown(Level.Invocation)
+    public void endPass() throws Exception {
+        try {
+            if (running != null) {
+                running.close();
+            }
+            if (!completed) {
+                return;
+            }
+            Map<String, Long> last = readLastCounts();
+            CountWorkload.verify(contender + " (pass " + pass + ")", last, records);
+            double seconds = (endNanos - startNanos) / 1e9;
+            System.out.printf("%s pass %d: %,d records counted in %,.0f ms = %,.0f records/s; %,d users verified%n",
+                    contender, pass, records, seconds * 1e3, records / seconds, last.size());
+        } finally {
+            running = null;
+            admin.deleteTopics(List.of(output)).all().get(30, TimeUnit.SECONDS);
+            if (Files.exists(stateDir)) {
+                Utils.delete(stateDir.toFile());
+            }
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stopBroker() throws IOException {
+        try {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+            }
+        } finally {
+            try {
+                if (kafka != null) {
+                    kafka.close();
+                }
+            } finally {
+                Utils.delete(stateRoot.toFile());
+            }
+        }
+    }
+
+    /** Waits until the group committed the end of the input, then the end of its repartition topic. */
+    private long awaitCommitted(Runnable checkHealthy) throws Exception {
+        String repartition = group + "-" + CountWorkload.GROUP_NAME + "-repartition";
+        Map<TopicPartition, Long> inputEnd = endOffsets(partitions(INPUT));
+        long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
+        Map<TopicPartition, Long> target = inputEnd;
+        boolean repartitionPhase = false;
+        while (true) {
+            checkHealthy.run();
+            Map<TopicPartition, Long> committed = committedOffsets();
+            boolean reached = target.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
+            if (reached && !repartitionPhase) {
+                // The input is consumed, so the repartition topic holds everything it will hold.
+                target = endOffsets(partitions(repartition));
+                repartitionPhase = true;
+                continue;
+            }
+            if (reached) {
+                endNanos = System.nanoTime();
+                completed = true;
+                return target.values().stream().mapToLong(Long::longValue).sum();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(contender + " did not commit " + target + " within " + PASS_TIMEOUT + "; committed "
+                        + committed);
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    private Map<String, Long> readLastCounts() {
+        Map<String, Long> last = new HashMap<>();
+        List<TopicPartition> parts = partitions(output);
+        Map<String, Object> c = kafka.clientConfig();
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        try (KafkaConsumer<String, Long> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new LongDeserializer())) {
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, Long> r : consumer.poll(Duration.ofMillis(200))) {
+                    last.put(r.key(), r.value());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Reading back " + output + " did not reach its end offsets " + end);
+                }
+            }
+        }
+        return last;
+    }
+
+    private Map<TopicPartition, Long> committedOffsets() throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        m.forEach((tp, om) -> {
+            if (om != null) {
+                out.put(tp, om.offset());
+            }
+        });
+        return out;
+    }
+
+    private static List<TopicPartition> partitions(String topic) {
+        List<TopicPartition> out = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            out.add(new TopicPartition(topic, p));
+        }
+        return out;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> parts) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        parts.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResultInfo> result = admin.listOffsets(request).all().get();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        result.forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+}

@@ -1,0 +1,382 @@
+package dev.weir.benchmarks;
+
+import dev.weir.runtime.Worker;
+import dev.weir.runtime.WorkerConfig;
+import dev.weir.testkit.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+
+/**
+ * {@link StatelessWorkload} end to end on the embedded KRaft broker ({@link EmbeddedKafka}, in the
+ * benchmark's JVM, 127.0.0.1 only): (a) a plain consumer-to-producer loop doing the same filter and
+ * map by hand, the physical limit; (b) Kafka Streams; (c) Weir's {@link Worker}; one processing
+ * thread each, with the settings of {@link ClientSettings} (commit every 1 s; acks=all,
+ * enable.idempotence=true, linger.ms=5, batch.size=65536, compression none; max.poll.records=1000;
+ * auto.offset.reset=earliest; classic group protocol; at-least-once).
+ *
+ * <p><b>Input</b>, loaded once per trial (so once per contender, identical every time):
+ * {@link #records} records (default 1,000,000) in a topic with {@value #PARTITIONS} partitions,
+ * {@value StatelessWorkload#DISTINCT_KEYS} distinct keys, 100-byte values, placed by the
+ * producer's default partitioner. JMH runs each contender in its own forked JVM with its own
+ * broker, so the three never share a JVM, a broker or a page cache warmed by another.
+ *
+ * <p><b>One pass</b> (one JMH invocation, timed as a single shot) starts the contender under a fresh
+ * consumer group / application id, writing to a fresh output topic with {@value #PARTITIONS}
+ * partitions created before the pass, and ends when the output topic's end offsets add up to the
+ * expected count (polled through the admin client every {@value #POLL_MS} ms). The time includes
+ * the contender's start-up (clients, group join, assignment), as a cold consumer group pays it;
+ * the log line of every pass also gives the time to the first output record and the rate after
+ * it. Stopping the contender is outside the timing.
+ *
+ * <p><b>Verification</b>, after every pass and outside the timing: the contender is stopped (it
+ * flushes and commits), then the whole output topic is read back and checked record by record
+ * with {@link OutputCheck} (every record passing the filter exactly once, with its key and
+ * upper-cased value, nothing else), and the group's committed offsets must equal the input's end
+ * offsets. A failed check fails the benchmark.
+ *
+ * <p><b>Warm-up</b>: the first passes over a fresh broker and JVM are much slower; the warm-up
+ * iterations absorb them. Report the median of the measured passes and their spread (the
+ * {@link Report} does).
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 4)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@State(Scope.Benchmark)
+public class EndToEndStatelessBenchmark {
+
+    public static final int PARTITIONS = 4;
+    static final String INPUT = "stateless-input";
+    static final long POLL_MS = 5;
+    private static final Duration PASS_TIMEOUT = Duration.ofMinutes(5);
+
+    /** Input records per pass; lower it for a smoke run ({@code -p records=100000}). */
+    @Param("1000000")
+    public int records;
+
+    private EmbeddedKafka kafka;
+    private Admin admin;
+    private Path stateRoot;
+    private List<TopicPartition> inputPartitions;
+    private String iterationType = "";
+    private int pass;
+
+    // The current pass.
+    private String contender;
+    private String group;
+    private String output;
+    private Path stateDir;
+    private AutoCloseable running;
+    private long startNanos;
+    private long firstOutputNanos;
+    private long endNanos;
+    private boolean completed;
+
+    @Setup(Level.Trial)
+    public void startBrokerAndLoadInput() throws Exception {
+        System.out.println("Settings of every contender: " + ClientSettings.describe());
+        stateRoot = Files.createTempDirectory("weir-bench-e2e");
+        kafka = EmbeddedKafka.start();
+        Map<String, Object> adminConfig = kafka.clientConfig();
+        adminConfig.put("client.id", "bench-admin");
+        admin = Admin.create(adminConfig);
+        kafka.createTopic(INPUT, PARTITIONS);
+        inputPartitions = partitions(INPUT);
+
+        long t0 = System.nanoTime();
+        Map<String, Object> p = kafka.clientConfig();
+        p.putAll(ClientSettings.producer());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-loader");
+        AtomicReference<Exception> loadFailure = new AtomicReference<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int seq = 0; seq < records; seq++) {
+                producer.send(new ProducerRecord<>(INPUT, StatelessWorkload.key(seq), StatelessWorkload.value(seq)),
+                        (m, e) -> {
+                            if (e != null) {
+                                loadFailure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        if (loadFailure.get() != null) {
+            throw new IllegalStateException("Loading the input failed: " + loadFailure.get(), loadFailure.get());
+        }
+        long loaded = sum(endOffsets(inputPartitions));
+        if (loaded != records) {
+            throw new IllegalStateException("The input topic holds " + loaded + " records, expected " + records);
+        }
+        System.out.printf("Loaded %,d records into %s (%d partitions) in %d ms%n", records, INPUT, PARTITIONS,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams params) {
+        iterationType = params.getType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Setup(Level.Invocation)
+    public void newPass(BenchmarkParams params) {
+        String benchmark = params.getBenchmark();
+        contender = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        pass++;
+        group = "e2e-" + contender + "-" + pass;
+        output = group + "-output";
+        stateDir = stateRoot.resolve(group);
+        kafka.createTopic(output, PARTITIONS);
+        running = null;
+        firstOutputNanos = 0;
+        completed = false;
+    }
+
+    /** (a) The physical limit: a plain consumer-to-producer loop. */
+    @Benchmark
+    public long plainClientLoop() throws Exception {
+        startNanos = System.nanoTime();
+        PlainClientLoop loop = PlainClientLoop.start(kafka.bootstrapServers(), group, INPUT, output);
+        running = loop;
+        return awaitOutput(loop::checkHealthy);
+    }
+
+    /** (b) Kafka Streams, one stream thread. */
+    @Benchmark
+    public long kafkaStreams() throws Exception {
+        startNanos = System.nanoTime();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, group);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, ClientSettings.COMMIT_INTERVAL.toMillis());
+        props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        ClientSettings.producer().forEach((k, v) -> props.put(StreamsConfig.producerPrefix(k), v));
+        ClientSettings.consumer().forEach((k, v) -> props.put(StreamsConfig.mainConsumerPrefix(k), v));
+        KafkaStreams streams = new KafkaStreams(StatelessWorkload.kafkaStreamsTopology(INPUT, output), props);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        running = () -> {
+            if (!streams.close(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("Kafka Streams did not close within 30 s");
+            }
+        };
+        streams.start();
+        return awaitOutput(() -> {
+            KafkaStreams.State state = streams.state();
+            if (failure.get() != null || state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                throw new IllegalStateException("Kafka Streams stopped in state " + state + ": " + failure.get(), failure.get());
+            }
+        });
+    }
+
+    /** (c) Weir's worker, one stream thread. */
+    @Benchmark
+    public long weir() throws Exception {
+        startNanos = System.nanoTime();
+        WorkerConfig.Builder builder = WorkerConfig.builder(kafka.bootstrapServers())
+                .threads(1)
+                .commitInterval(ClientSettings.COMMIT_INTERVAL)
+                .stateDir(stateDir);
+        ClientSettings.producer().forEach(builder::producerConfig);
+        ClientSettings.consumer().forEach(builder::consumerConfig);
+        Worker worker = Worker.start(StatelessWorkload.weirApp(group, INPUT, output).topology(), builder.build());
+        running = worker;
+        return awaitOutput(() -> {
+            if (worker.state() == Worker.State.FAILED || worker.state() == Worker.State.STOPPED) {
+                Throwable t = worker.failure().orElse(null);
+                throw new IllegalStateException("The Weir worker stopped in state " + worker.state() + ": " + t, t);
+            }
+        });
+    }
+
+    @TearDown(Level.Invocation)
+    public void endPass() throws Exception {
+        try {
+            if (running != null) {
+                running.close();
+            }
+            if (!completed) {
+                // The pass failed before its output was complete; the exception is JMH's to report.
+                return;
+            }
+            OutputCheck check = readAndCheckOutput();
+            Map<TopicPartition, Long> committed = committedOffsets();
+            Map<TopicPartition, Long> end = endOffsets(inputPartitions);
+            if (!committed.equals(end)) {
+                throw new IllegalStateException("The " + contender + " group " + group + " committed " + committed
+                        + " but the input ends at " + end);
+            }
+            double seconds = (endNanos - startNanos) / 1e9;
+            double afterFirst = (endNanos - firstOutputNanos) / 1e9;
+            System.out.printf("%s pass %d (%s): %,d records in %,.0f ms = %,.0f records/s; first output after %,.0f ms,"
+                            + " %,.0f records/s counted from then; output verified (%,d records, offsets committed)%n",
+                    contender, pass, iterationType, records, seconds * 1e3, records / seconds,
+                    (firstOutputNanos - startNanos) / 1e6, records / afterFirst, check.count());
+        } finally {
+            running = null;
+            admin.deleteTopics(List.of(output)).all().get(30, TimeUnit.SECONDS);
+            if (Files.exists(stateDir)) {
+                Utils.delete(stateDir.toFile());
+            }
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stopBroker() throws IOException {
+        try {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+            }
+        } finally {
+            try {
+                if (kafka != null) {
+                    kafka.close();
+                }
+            } finally {
+                Utils.delete(stateRoot.toFile());
+            }
+        }
+    }
+
+    /** Waits until the output holds the expected count; returns it. */
+    private long awaitOutput(Runnable checkHealthy) throws Exception {
+        long expected = StatelessWorkload.expectedOutputs(records);
+        List<TopicPartition> out = partitions(output);
+        long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
+        while (true) {
+            checkHealthy.run();
+            long n = sum(endOffsets(out));
+            long now = System.nanoTime();
+            if (n > 0 && firstOutputNanos == 0) {
+                firstOutputNanos = now;
+            }
+            if (n >= expected) {
+                endNanos = now;
+                completed = true;
+                return n;
+            }
+            if (now > deadline) {
+                throw new IllegalStateException("The " + contender + " wrote " + n + " of " + expected + " records to "
+                        + output + " in " + PASS_TIMEOUT.toMinutes() + " minutes");
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    /** Reads the whole output topic back (no group) and checks every record. */
+    private OutputCheck readAndCheckOutput() throws Exception {
+        OutputCheck check = new OutputCheck(contender + " (pass " + pass + ")", records);
+        List<TopicPartition> parts = partitions(output);
+        Map<TopicPartition, Long> end = endOffsets(parts);
+        Map<String, Object> c = kafka.clientConfig();
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-verifier");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!reached(consumer, end)) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    check.accept(r.key(), r.value());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Reading back " + output + " did not reach its end offsets " + end);
+                }
+            }
+        }
+        check.verify();
+        return check;
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<TopicPartition, Long> committedOffsets() throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        m.forEach((tp, om) -> {
+            if (om != null) {
+                out.put(tp, om.offset());
+            }
+        });
+        return out;
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        List<TopicPartition> out = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            out.add(new TopicPartition(topic, p));
+        }
+        return out;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> parts) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        parts.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResultInfo> result = admin.listOffsets(request).all().get();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        result.forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        long n = 0;
+        for (long o : offsets.values()) {
+            n += o;
+        }
+        return n;
+    }
+}
