@@ -27,12 +27,20 @@ final class KafkaRecordCollector implements RecordCollector {
     /** One error-recording callback per topic for records the partitioner places: no allocation per send. */
     private final Map<String, org.apache.kafka.clients.producer.Callback> callbacks = new java.util.HashMap<>();
 
+    private String lastTopic;
+    private org.apache.kafka.clients.producer.Callback lastCallback;
+
     private org.apache.kafka.clients.producer.Callback callback(String topic) {
-        return callbacks.computeIfAbsent(topic, t -> (metadata, e) -> {
+        if (topic.equals(lastTopic)) {
+            return lastCallback;
+        }
+        lastTopic = topic;
+        lastCallback = callbacks.computeIfAbsent(topic, t -> (metadata, e) -> {
             if (e != null && sendError == null) {
                 sendError = new WorkerException("Kafka refused a record sent to topic \"" + t + "\": " + e, e);
             }
         });
+        return lastCallback;
     }
 
     @Override

@@ -60,6 +60,9 @@ public final class StreamThread implements Runnable {
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     /** Tasks by source topic and partition number, rebuilt when the assignment changes; read per record. */
     private volatile Map<String, PartitionTask[]> byTopic = Map.of();
+    private String lastTopic;
+    private PartitionTask[] lastTasks;
+    private Map<String, PartitionTask[]> lastIndex;
     private volatile boolean running = true;
     private long lastCommit = System.currentTimeMillis();
     private final Thread thread;
@@ -161,7 +164,16 @@ public final class StreamThread implements Runnable {
     }
 
     private void process(ConsumerRecord<byte[], byte[]> r) {
-        PartitionTask[] byPartition = byTopic.get(r.topic());
+        // Consecutive records mostly share a topic: skip the map lookup then.
+        PartitionTask[] byPartition;
+        if (r.topic().equals(lastTopic) && lastIndex == byTopic) {
+            byPartition = lastTasks;
+        } else {
+            byPartition = byTopic.get(r.topic());
+            lastTopic = r.topic();
+            lastTasks = byPartition;
+            lastIndex = byTopic;
+        }
         PartitionTask task = byPartition == null || r.partition() >= byPartition.length ? null : byPartition[r.partition()];
         if (task == null) {
             // Records of a partition revoked between poll and processing are read again by its new owner.

@@ -37,6 +37,8 @@ public final class PartitionTask implements AutoCloseable {
     private final Map<String, TableRuntime> tables = new LinkedHashMap<>();
     private final TableAccess tableAccess;
     private boolean closed;
+    private String lastTopic;
+    private SourceRunner lastSource;
 
     /**
      * Creates the task and initializes its processors.
@@ -150,7 +152,14 @@ public final class PartitionTask implements AutoCloseable {
      */
     public void process(String topic, int partition, long offset, long timestamp, Headers headers, byte[] key, byte[] value) {
         checkOpen();
-        SourceRunner source = graph.source(topic);
+        SourceRunner source;
+        if (topic.equals(lastTopic)) {
+            source = lastSource;
+        } else {
+            source = graph.source(topic);
+            lastTopic = topic;
+            lastSource = source;
+        }
         if (source == null) {
             throw new IllegalArgumentException("Task " + id + " does not read topic \"" + topic + "\"; it reads " + sub.sourceTopics());
         }
