@@ -141,7 +141,13 @@ public final class StreamThread implements Runnable {
                     }
                 }
             }
-            commit();
+            try {
+                commit();
+            } catch (WakeupException e) {
+                // shutdown() came after the loop's last consumer call: its wake-up hit this commit
+                // instead, and is used up now.
+                commit();
+            }
         } catch (Throwable t) {
             failure = t;
             log.error("Stream thread {} of app {} failed: {}", name, topology.appId(), t.getMessage(), t);
