@@ -121,10 +121,8 @@ class ErrorPolicyOnKafkaTest {
                         Duration.ofSeconds(60), r -> r.size() >= 5);
                 assertThat(out).extracting(r -> dev.weir.serdes.Serdes.longs().deserialize(r.value()))
                         .containsExactly(20L, 22L, 24L, 28L, 30L);
-                long deadline = System.currentTimeMillis() + 10_000;
-                while (worker.metrics().find("weir.records.skipped").counter() == null && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(50);
-                }
+                KafkaIO.await("the skip counter", Duration.ofSeconds(10),
+                        () -> worker.metrics().find("weir.records.skipped").counter() != null);
                 assertThat(worker.metrics().get("weir.records.skipped").tag("stage", "PROCESSING").counter().count()).isEqualTo(1.0);
             }
             assertThat(KafkaIO.committed(kafka.bootstrapServers(), "skip-it")).containsEntry(new TopicPartition("amounts", 0), 6L);

@@ -70,6 +70,20 @@ final class KafkaIO {
         return out;
     }
 
+    /**
+     * Waits until {@code condition} holds, checking every 20 ms; fails naming {@code what} when
+     * {@code timeout} passes first.
+     */
+    static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Gave up after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Committed offsets of consumer group {@code group}. */
     static Map<TopicPartition, Long> committed(String servers, String group) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {

@@ -49,6 +49,7 @@ class ScaleOutTest {
                 if ((i + 1) % chunk == 0) {
                     producer.flush();
                     atChunk.accept((i + 1) / chunk);
+                    // Pacing, not waiting: the records must still be flowing while workers leave and join.
                     Thread.sleep(100);
                 }
             }
