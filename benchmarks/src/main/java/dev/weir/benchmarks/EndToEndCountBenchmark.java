@@ -84,6 +84,7 @@ public class EndToEndCountBenchmark {
     @Param("1000000")
     public int records;
 
+    private BenchBroker broker;
     private EmbeddedKafka kafka;
     private Admin admin;
     private Path stateRoot;
@@ -100,28 +101,11 @@ public class EndToEndCountBenchmark {
     @Setup(Level.Trial)
     public void startBrokerAndLoadInput() throws Exception {
         System.out.println("Settings of every contender: " + ClientSettings.describe());
-        stateRoot = Files.createTempDirectory("weir-bench-count");
-        kafka = EmbeddedKafka.start();
-        Map<String, Object> adminConfig = kafka.clientConfig();
-        adminConfig.put("client.id", "bench-admin");
-        admin = Admin.create(adminConfig);
-        kafka.createTopic(INPUT, PARTITIONS);
-        Map<String, Object> p = kafka.clientConfig();
-        p.putAll(ClientSettings.producer());
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (int seq = 0; seq < records; seq++) {
-                producer.send(new ProducerRecord<>(INPUT, StatelessWorkload.key(seq), StatelessWorkload.value(seq)), (m, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-            }
-            producer.flush();
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("Loading the input failed: " + failure.get(), failure.get());
-        }
+        broker = BenchBroker.start("weir-bench-count");
+        kafka = broker.kafka;
+        admin = broker.admin;
+        stateRoot = broker.stateRoot;
+        broker.loadWorkload(INPUT, PARTITIONS, records);
     }
 
     @Setup(Level.Invocation)
@@ -210,18 +194,8 @@ public class EndToEndCountBenchmark {
 
     @TearDown(Level.Trial)
     public void stopBroker() throws IOException {
-        try {
-            if (admin != null) {
-                admin.close(Duration.ofSeconds(5));
-            }
-        } finally {
-            try {
-                if (kafka != null) {
-                    kafka.close();
-                }
-            } finally {
-                Utils.delete(stateRoot.toFile());
-            }
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -278,30 +252,14 @@ public class EndToEndCountBenchmark {
     }
 
     private Map<TopicPartition, Long> committedOffsets() throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, Long> out = new HashMap<>();
-        m.forEach((tp, om) -> {
-            if (om != null) {
-                out.put(tp, om.offset());
-            }
-        });
-        return out;
+        return broker.committedOffsets(group);
     }
 
     private static List<TopicPartition> partitions(String topic) {
-        List<TopicPartition> out = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            out.add(new TopicPartition(topic, p));
-        }
-        return out;
+        return BenchBroker.partitions(topic, PARTITIONS);
     }
 
     private Map<TopicPartition, Long> endOffsets(List<TopicPartition> parts) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        parts.forEach(tp -> request.put(tp, OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResultInfo> result = admin.listOffsets(request).all().get();
-        Map<TopicPartition, Long> out = new HashMap<>();
-        result.forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
+        return broker.endOffsets(parts);
     }
 }

@@ -97,6 +97,7 @@ public class EndToEndStatelessBenchmark {
     @Param("1000000")
     public int records;
 
+    private BenchBroker broker;
     private EmbeddedKafka kafka;
     private Admin admin;
     private Path stateRoot;
@@ -118,39 +119,12 @@ public class EndToEndStatelessBenchmark {
     @Setup(Level.Trial)
     public void startBrokerAndLoadInput() throws Exception {
         System.out.println("Settings of every contender: " + ClientSettings.describe());
-        stateRoot = Files.createTempDirectory("weir-bench-e2e");
-        kafka = EmbeddedKafka.start();
-        Map<String, Object> adminConfig = kafka.clientConfig();
-        adminConfig.put("client.id", "bench-admin");
-        admin = Admin.create(adminConfig);
-        kafka.createTopic(INPUT, PARTITIONS);
+        broker = BenchBroker.start("weir-bench-e2e");
+        kafka = broker.kafka;
+        admin = broker.admin;
+        stateRoot = broker.stateRoot;
+        broker.loadWorkload(INPUT, PARTITIONS, records);
         inputPartitions = partitions(INPUT);
-
-        long t0 = System.nanoTime();
-        Map<String, Object> p = kafka.clientConfig();
-        p.putAll(ClientSettings.producer());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-loader");
-        AtomicReference<Exception> loadFailure = new AtomicReference<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (int seq = 0; seq < records; seq++) {
-                producer.send(new ProducerRecord<>(INPUT, StatelessWorkload.key(seq), StatelessWorkload.value(seq)),
-                        (m, e) -> {
-                            if (e != null) {
-                                loadFailure.compareAndSet(null, e);
-                            }
-                        });
-            }
-            producer.flush();
-        }
-        if (loadFailure.get() != null) {
-            throw new IllegalStateException("Loading the input failed: " + loadFailure.get(), loadFailure.get());
-        }
-        long loaded = sum(endOffsets(inputPartitions));
-        if (loaded != records) {
-            throw new IllegalStateException("The input topic holds " + loaded + " records, expected " + records);
-        }
-        System.out.printf("Loaded %,d records into %s (%d partitions) in %d ms%n", records, INPUT, PARTITIONS,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     @Setup(Level.Iteration)
@@ -270,18 +244,8 @@ public class EndToEndStatelessBenchmark {
 
     @TearDown(Level.Trial)
     public void stopBroker() throws IOException {
-        try {
-            if (admin != null) {
-                admin.close(Duration.ofSeconds(5));
-            }
-        } finally {
-            try {
-                if (kafka != null) {
-                    kafka.close();
-                }
-            } finally {
-                Utils.delete(stateRoot.toFile());
-            }
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -345,38 +309,18 @@ public class EndToEndStatelessBenchmark {
     }
 
     private Map<TopicPartition, Long> committedOffsets() throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, Long> out = new HashMap<>();
-        m.forEach((tp, om) -> {
-            if (om != null) {
-                out.put(tp, om.offset());
-            }
-        });
-        return out;
+        return broker.committedOffsets(group);
     }
 
-    private List<TopicPartition> partitions(String topic) {
-        List<TopicPartition> out = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            out.add(new TopicPartition(topic, p));
-        }
-        return out;
+    private static List<TopicPartition> partitions(String topic) {
+        return BenchBroker.partitions(topic, PARTITIONS);
     }
 
     private Map<TopicPartition, Long> endOffsets(List<TopicPartition> parts) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        parts.forEach(tp -> request.put(tp, OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResultInfo> result = admin.listOffsets(request).all().get();
-        Map<TopicPartition, Long> out = new HashMap<>();
-        result.forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
+        return broker.endOffsets(parts);
     }
 
     private static long sum(Map<TopicPartition, Long> offsets) {
-        long n = 0;
-        for (long o : offsets.values()) {
-            n += o;
-        }
-        return n;
+        return BenchBroker.sum(offsets);
     }
 }

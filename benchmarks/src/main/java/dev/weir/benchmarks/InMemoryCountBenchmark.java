@@ -51,25 +51,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class InMemoryCountBenchmark {
 
-    public static final int BATCH = 50_000;
+    /** The same batch, and the same pre-built records ({@link InMemoryStatelessBenchmark.Input}), as the stateless benchmark. */
+    public static final int BATCH = InMemoryStatelessBenchmark.BATCH;
     static final String INPUT = "input";
     static final String OUTPUT = "output";
     static final long START_MS = TestDriver.DEFAULT_START.toEpochMilli();
-
-    /** The pre-built records, shared by both contenders. */
-    @State(Scope.Benchmark)
-    public static class Input {
-        final String[] keys = new String[BATCH];
-        final String[] values = new String[BATCH];
-
-        @Setup(Level.Trial)
-        public void build() {
-            for (int i = 0; i < BATCH; i++) {
-                keys[i] = StatelessWorkload.key(i);
-                values[i] = StatelessWorkload.value(i);
-            }
-        }
-    }
 
     /** Weir: a fresh {@link TestDriver} per invocation (tables in memory, as the testkit keeps them). */
     @State(Scope.Thread)
@@ -137,9 +123,9 @@ public class InMemoryCountBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public Map<String, Long> weir(Input input, Weir weir) {
+    public Map<String, Long> weir(InMemoryStatelessBenchmark.Input input, Weir weir) {
         for (int i = 0; i < BATCH; i++) {
-            weir.in.send(input.keys[i], input.values[i], START_MS + i);
+            weir.in.send(input.keys[i], input.values[i], input.timestamps[i]);
         }
         Map<String, Long> last = new HashMap<>();
         for (dev.weir.dsl.KeyValue<String, Long> kv : weir.out.readKeyValues()) {
@@ -151,9 +137,9 @@ public class InMemoryCountBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public Map<String, Long> kafkaStreams(Input input, KafkaStreams streams) {
+    public Map<String, Long> kafkaStreams(InMemoryStatelessBenchmark.Input input, KafkaStreams streams) {
         for (int i = 0; i < BATCH; i++) {
-            streams.in.pipeInput(input.keys[i], input.values[i], START_MS + i);
+            streams.in.pipeInput(input.keys[i], input.values[i], input.timestamps[i]);
         }
         Map<String, Long> last = new HashMap<>();
         List<org.apache.kafka.streams.KeyValue<String, Long>> output = streams.out.readKeyValuesToList();

@@ -46,7 +46,19 @@ final class RocksDbStore implements ByteStore {
 
     @Override
     public void write(Map<ByteBuffer, byte[]> batch) {
-        write(batch, writeOptions);
+        try (WriteBatch wb = new WriteBatch()) {
+            for (Map.Entry<ByteBuffer, byte[]> e : batch.entrySet()) {
+                byte[] key = bytes(e.getKey());
+                if (e.getValue() == null) {
+                    wb.delete(key);
+                } else {
+                    wb.put(key, e.getValue());
+                }
+            }
+            db.write(writeOptions, wb);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB store " + name + " failed to write " + batch.size() + " keys: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -71,22 +83,6 @@ final class RocksDbStore implements ByteStore {
                     + e.getMessage(), e);
         }
         unloggedPending = true;
-    }
-
-    private void write(Map<ByteBuffer, byte[]> batch, WriteOptions options) {
-        try (WriteBatch wb = new WriteBatch()) {
-            for (Map.Entry<ByteBuffer, byte[]> e : batch.entrySet()) {
-                byte[] key = bytes(e.getKey());
-                if (e.getValue() == null) {
-                    wb.delete(key);
-                } else {
-                    wb.put(key, e.getValue());
-                }
-            }
-            db.write(options, wb);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("RocksDB store " + name + " failed to write " + batch.size() + " keys: " + e.getMessage(), e);
-        }
     }
 
     private static byte[] bytes(ByteBuffer b) {

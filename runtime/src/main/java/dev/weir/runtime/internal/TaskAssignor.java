@@ -78,11 +78,6 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         ownedTasks = decode(assignment.userData());
     }
 
-    /** Tasks of the last assignment this member received. */
-    public Set<TaskId> ownedTasks() {
-        return ownedTasks;
-    }
-
     @Override
     public GroupAssignment assign(Cluster metadata, GroupSubscription groupSubscription) {
         Map<String, Subscription> members = new TreeMap<>(groupSubscription.groupSubscription());

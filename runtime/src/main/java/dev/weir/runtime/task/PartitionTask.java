@@ -196,15 +196,11 @@ public final class PartitionTask implements AutoCloseable {
                 try {
                     windowing.onClose().onWindowClose(k, window, v);
                 } catch (Exception ex) {
-                    throw new RecordProcessingException(RecordProcessingException.Stage.PROCESSING, node, topicOrNull(), state.partitionOrMinus(),
+                    throw new RecordProcessingException(RecordProcessingException.Stage.PROCESSING, node, state.currentTopic(), state.partitionOrMinus(),
                             state.offsetOrMinus(), ex);
                 }
             });
         }
-    }
-
-    private String topicOrNull() {
-        return state.currentTopic();
     }
 
     /** Attaches the worker's meters (late-record counters); the testkit runs without. */

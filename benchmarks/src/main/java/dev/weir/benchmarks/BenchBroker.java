@@ -1,0 +1,131 @@
+package dev.weir.benchmarks;
+
+import dev.weir.testkit.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The embedded broker of an end-to-end benchmark trial, with its admin client and a temporary
+ * state root, and the offset look-ups the benchmarks use to decide when a pass is done.
+ */
+final class BenchBroker implements AutoCloseable {
+
+    final EmbeddedKafka kafka;
+    final Admin admin;
+    final Path stateRoot;
+
+    private BenchBroker(EmbeddedKafka kafka, Admin admin, Path stateRoot) {
+        this.kafka = kafka;
+        this.admin = admin;
+        this.stateRoot = stateRoot;
+    }
+
+    static BenchBroker start(String stateRootPrefix) throws IOException {
+        Path root = Files.createTempDirectory(stateRootPrefix);
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        Map<String, Object> adminConfig = kafka.clientConfig();
+        adminConfig.put("client.id", "bench-admin");
+        return new BenchBroker(kafka, Admin.create(adminConfig), root);
+    }
+
+    /**
+     * Creates {@code topic} with {@code partitions} partitions and loads the {@link StatelessWorkload}
+     * records {@code 0 .. records-1} into it, with the benchmarks' producer settings; checks the count.
+     */
+    void loadWorkload(String topic, int partitions, int records) throws Exception {
+        kafka.createTopic(topic, partitions);
+        long t0 = System.nanoTime();
+        Map<String, Object> p = kafka.clientConfig();
+        p.putAll(ClientSettings.producer());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-loader");
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int seq = 0; seq < records; seq++) {
+                producer.send(new ProducerRecord<>(topic, StatelessWorkload.key(seq), StatelessWorkload.value(seq)), (m, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Loading the input failed: " + failure.get(), failure.get());
+        }
+        long loaded = sum(endOffsets(partitions(topic, partitions)));
+        if (loaded != records) {
+            throw new IllegalStateException("The input topic holds " + loaded + " records, expected " + records);
+        }
+        System.out.printf("Loaded %,d records into %s (%d partitions) in %d ms%n", records, topic, partitions,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** The committed offsets of {@code group}. */
+    Map<TopicPartition, Long> committedOffsets(String group) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        m.forEach((tp, om) -> {
+            if (om != null) {
+                out.put(tp, om.offset());
+            }
+        });
+        return out;
+    }
+
+    /** The end offsets of {@code parts}. */
+    Map<TopicPartition, Long> endOffsets(List<TopicPartition> parts) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        parts.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    static List<TopicPartition> partitions(String topic, int count) {
+        List<TopicPartition> out = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            out.add(new TopicPartition(topic, p));
+        }
+        return out;
+    }
+
+    static long sum(Map<TopicPartition, Long> offsets) {
+        long n = 0;
+        for (long o : offsets.values()) {
+            n += o;
+        }
+        return n;
+    }
+
+    /** Closes the admin client and the broker, and deletes the state root. */
+    @Override
+    public void close() throws IOException {
+        try {
+            admin.close(Duration.ofSeconds(5));
+        } finally {
+            try {
+                kafka.close();
+            } finally {
+                Utils.delete(stateRoot.toFile());
+            }
+        }
+    }
+}
