@@ -59,6 +59,21 @@ public final class ClientSettings {
         return c;
     }
 
+    /** Kafka Streams' configs for these settings: one stream thread, at-least-once, the client configs above. */
+    public static java.util.Properties kafkaStreams(String applicationId, String bootstrapServers, java.nio.file.Path stateDir) {
+        java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(org.apache.kafka.streams.StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, org.apache.kafka.streams.StreamsConfig.AT_LEAST_ONCE);
+        props.put(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL.toMillis());
+        props.put(org.apache.kafka.streams.StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        props.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        producer().forEach((k, v) -> props.put(org.apache.kafka.streams.StreamsConfig.producerPrefix(k), v));
+        consumer().forEach((k, v) -> props.put(org.apache.kafka.streams.StreamsConfig.mainConsumerPrefix(k), v));
+        return props;
+    }
+
     /** One line per setting, for the benchmark's log and the report. */
     public static String describe() {
         return "1 processing thread; commit every " + COMMIT_INTERVAL.toMillis() + " ms (flush, then commitSync); acks=" + ACKS

@@ -159,16 +159,7 @@ public class EndToEndStatelessBenchmark {
     @Benchmark
     public long kafkaStreams() throws Exception {
         startNanos = System.nanoTime();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, group);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, ClientSettings.COMMIT_INTERVAL.toMillis());
-        props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        ClientSettings.producer().forEach((k, v) -> props.put(StreamsConfig.producerPrefix(k), v));
-        ClientSettings.consumer().forEach((k, v) -> props.put(StreamsConfig.mainConsumerPrefix(k), v));
+        Properties props = ClientSettings.kafkaStreams(group, kafka.bootstrapServers(), stateDir);
         KafkaStreams streams = new KafkaStreams(StatelessWorkload.kafkaStreamsTopology(INPUT, output), props);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
