@@ -9,7 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * The client settings every end-to-end contender runs with: the plain consumer/producer loop,
  * Kafka Streams and Weir get exactly these, so that none wins by batching or committing
- * differently. Everything not listed is the Kafka 4.3.1 client default for all three.
+ * differently. Everything not listed is the Kafka 4.4.0 client default for all three.
  *
  * <table>
  *   <caption>Settings of every contender</caption>
