@@ -1,7 +1,7 @@
 package dev.weir.runtime;
 
-import dev.weir.runtime.internal.WorkerRuntime;
-import dev.weir.runtime.task.TaskId;
+import dev.weir.runtime.kafka.WorkerRuntime;
+import dev.weir.runtime.engine.TaskId;
 import dev.weir.topology.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

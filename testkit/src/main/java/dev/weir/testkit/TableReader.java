@@ -1,7 +1,7 @@
 package dev.weir.testkit;
 
 import dev.weir.dsl.Table;
-import dev.weir.runtime.task.PartitionTask;
+import dev.weir.runtime.engine.PartitionTask;
 import java.util.function.Function;
 
 /**

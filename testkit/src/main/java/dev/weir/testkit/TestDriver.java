@@ -1,9 +1,9 @@
 package dev.weir.testkit;
 
 import dev.weir.dsl.Topic;
-import dev.weir.runtime.task.PartitionLayout;
-import dev.weir.runtime.task.PartitionTask;
-import dev.weir.runtime.task.TaskId;
+import dev.weir.runtime.engine.PartitionLayout;
+import dev.weir.runtime.engine.PartitionTask;
+import dev.weir.runtime.engine.TaskId;
 import dev.weir.serdes.Headers;
 import dev.weir.testkit.internal.InMemoryTopics;
 import dev.weir.testkit.internal.StoredRecord;
@@ -37,7 +37,7 @@ import java.util.Optional;
  *
  * <p>Processing is synchronous: when {@code send} returns, the record and everything it
  * caused downstream (through repartition topics too) has been processed. A failure is thrown
- * from {@code send} as a {@link dev.weir.runtime.task.RecordProcessingException} naming the
+ * from {@code send} as a {@link dev.weir.runtime.engine.RecordProcessingException} naming the
  * node, topic, partition and offset. Not thread-safe.
  */
 public final class TestDriver implements AutoCloseable {

@@ -177,7 +177,7 @@ class StreamOperationsTest {
         try (TestDriver d = run()) {
             d.input(in).send("k", "1");
             assertThatThrownBy(() -> d.input(in).send("k", "x1"))
-                    .isInstanceOf(dev.weir.runtime.task.RecordProcessingException.class)
+                    .isInstanceOf(dev.weir.runtime.engine.RecordProcessingException.class)
                     .hasMessageContaining("Cannot process record at in-0@1 in node \"parse\"")
                     .hasMessageContaining("NumberFormatException");
         }

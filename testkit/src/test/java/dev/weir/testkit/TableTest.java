@@ -9,7 +9,7 @@ import dev.weir.dsl.Table;
 import dev.weir.dsl.TableOptions;
 import dev.weir.dsl.Topic;
 import dev.weir.dsl.TopicOptions;
-import dev.weir.runtime.task.RecordProcessingException;
+import dev.weir.runtime.engine.RecordProcessingException;
 import dev.weir.serdes.Serdes;
 import dev.weir.topology.TopologyException;
 import java.nio.charset.StandardCharsets;

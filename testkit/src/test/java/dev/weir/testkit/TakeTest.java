@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.dsl.App;
 import dev.weir.dsl.Topic;
-import dev.weir.runtime.task.TaskId;
+import dev.weir.runtime.engine.TaskId;
 import dev.weir.serdes.Serdes;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weir.dsl.KeyValue;
 import dev.weir.examples.clickevents.avro.ClickEventAvro;
-import dev.weir.runtime.task.RecordProcessingException;
+import dev.weir.runtime.engine.RecordProcessingException;
 import dev.weir.serdes.Headers;
 import dev.weir.serdes.avro.AvroSerdes;
 import dev.weir.serdes.avro.RegisteredSchema;

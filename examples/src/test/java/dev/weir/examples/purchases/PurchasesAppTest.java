@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.dsl.KeyValue;
-import dev.weir.runtime.task.RecordProcessingException;
+import dev.weir.runtime.engine.RecordProcessingException;
 import dev.weir.testkit.TestDriver;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -291,7 +291,7 @@ public final class WeirCli implements AppLauncher {
             c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer())) {
                 RecordMetadata m = producer.send(new ProducerRecord<>(topic, null, null, k, v,
-                        dev.weir.runtime.internal.KafkaHeaders.toKafka(headers))).get(60, TimeUnit.SECONDS);
+                        dev.weir.runtime.kafka.KafkaHeaders.toKafka(headers))).get(60, TimeUnit.SECONDS);
                 spec.commandLine().getOut().println("Sent to " + m.topic() + "-" + m.partition() + "@" + m.offset());
             }
             return 0;

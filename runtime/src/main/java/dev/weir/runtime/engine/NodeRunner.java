@@ -1,0 +1,61 @@
+package dev.weir.runtime.engine;
+
+import dev.weir.dsl.Record;
+import dev.weir.runtime.engine.RecordProcessingException;
+import dev.weir.runtime.engine.RecordProcessingException.Stage;
+
+/**
+ * The per-task instance of one topology node. Records are pushed depth-first: a node
+ * handles a record and forwards to its children before the next record enters the task.
+ */
+abstract class NodeRunner {
+
+    final String name;
+    final TaskState state;
+    NodeRunner[] children = new NodeRunner[0];
+
+    NodeRunner(String name, TaskState state) {
+        this.name = name;
+        this.state = state;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    void setChildren(NodeRunner[] children) {
+        this.children = children;
+    }
+
+    /** Handles one record, wrapping any failure with this node's name and the input's location. */
+    public final void process(Record<Object, Object> record) {
+        try {
+            handle(record);
+        } catch (RecordProcessingException e) {
+            throw e;
+        } catch (Exception e) {
+            throw fail(stage(e), e);
+        }
+    }
+
+    Stage stage(Exception e) {
+        return Stage.PROCESSING;
+    }
+
+    RecordProcessingException fail(Stage stage, Throwable cause) {
+        return new RecordProcessingException(stage, name, state.topic, state.partition, state.offset, cause);
+    }
+
+    abstract void handle(Record<Object, Object> record) throws Exception;
+
+    final void forwardAll(Record<Object, Object> record) {
+        NodeRunner[] cs = children;
+        for (NodeRunner c : cs) {
+            c.process(record);
+        }
+    }
+
+    /** Called when the task closes. */
+    void close() {
+    }
+}

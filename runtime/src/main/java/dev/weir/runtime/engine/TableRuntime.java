@@ -1,0 +1,294 @@
+package dev.weir.runtime.engine;
+
+import dev.weir.dsl.Table;
+import dev.weir.runtime.engine.ByteStore;
+import dev.weir.runtime.engine.RecordCollector;
+import dev.weir.serdes.Headers;
+import dev.weir.serdes.Serde;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One table partition in one task: a cache of live objects in front of the {@link ByteStore}.
+ * Reads go through the cache; writes stay in it until {@link #flush()}, which writes them to
+ * the store in one batch and sends the last value of each changed key to the changelog
+ * partition of the task. The host flushes before it flushes the producer and commits, so the
+ * changelog always holds what the committed input produced.
+ */
+@SuppressWarnings("unchecked")
+final class TableRuntime {
+
+    /** Flush early when this many keys are dirty, so memory stays bounded between commits. */
+    static final int MAX_DIRTY = 10_000;
+    /** Forget clean entries past this many, so a large table does not live on the heap twice. */
+    static final int MAX_CACHED = 50_000;
+
+    private static final Object DELETED = new Object();
+
+    private static final class Entry {
+        Object value;
+        boolean dirty;
+        long timestamp;
+
+        Entry(Object value, boolean dirty, long timestamp) {
+            this.value = value;
+            this.dirty = dirty;
+            this.timestamp = timestamp;
+        }
+    }
+
+    private final Table<Object, Object> table;
+    private final ByteStore store;
+    private final RecordCollector collector;
+    private final String changelog;
+    private final int partition;
+    private final Serde<Object> keySerde;
+    private final Serde<Object> valueSerde;
+    private final Map<ByteBuffer, Entry> cache = new HashMap<>();
+    private int dirty;
+    /** Windowed tables: window start to the (composite) keys that have a value in it. */
+    private final java.util.TreeMap<Long, java.util.Set<ByteBuffer>> windows = new java.util.TreeMap<>();
+    private final dev.weir.dsl.Windowing windowing;
+    private long lastClosedStart = Long.MIN_VALUE;
+    /**
+     * Windowed tables: the highest event time written to this table. Windows close and expire by
+     * it rather than by the task's input timestamps, so timestamps set mid-stream (withTimestamps)
+     * count.
+     */
+    private long observedTime = -1;
+
+    public TableRuntime(Table<?, ?> table, ByteStore store, RecordCollector collector, int partition) {
+        this.table = (Table<Object, Object>) table;
+        this.store = store;
+        this.collector = collector;
+        this.changelog = table.changelogTopic().name();
+        this.partition = partition;
+        this.keySerde = this.table.keySerde();
+        this.valueSerde = this.table.valueSerde();
+        this.windowing = table.windowing();
+        if (windowing != null) {
+            // After a restore the store holds windows the index must know, or they would never expire,
+            // and the table's clock, or windows closed before would close (and call back) again.
+            store.forEach((k, v) -> {
+                if (k.length > 0 && k[0] == DATA) {
+                    windows.computeIfAbsent(windowStart(k), s -> new java.util.HashSet<>()).add(ByteBuffer.wrap(k));
+                } else if (ByteBuffer.wrap(k).equals(CLOCK_KEY) && v != null && v.length == 16) {
+                    ByteBuffer b = ByteBuffer.wrap(v);
+                    observedTime = b.getLong();
+                    lastClosedStart = b.getLong();
+                }
+            });
+        }
+    }
+
+    /**
+     * Windowed store keys start with a kind byte: {@link #DATA} for {@code key bytes + window start},
+     * {@link #CLOCK} for the table's own clock (event time seen, last window closed), which is
+     * changelogged like the data so that it survives moves and restarts.
+     */
+    private static final byte DATA = 0;
+    private static final byte CLOCK = 1;
+    private static final ByteBuffer CLOCK_KEY = ByteBuffer.wrap(new byte[] {CLOCK, 'c', 'l', 'o', 'c', 'k'});
+    private boolean clockDirty;
+
+    public dev.weir.dsl.Windowing windowing() {
+        return windowing;
+    }
+
+    private static long windowStart(byte[] composite) {
+        return ByteBuffer.wrap(composite, composite.length - 8, 8).getLong();
+    }
+
+    private ByteBuffer windowKey(Object key, long windowStart) {
+        byte[] k = key(key).array();
+        ByteBuffer b = ByteBuffer.allocate(1 + k.length + 8);
+        b.put(DATA).put(k).putLong(windowStart);
+        return ByteBuffer.wrap(b.array());
+    }
+
+    /** The value of {@code key} in the window starting at {@code windowStart}, or null. */
+    public Object getWindow(Object key, long windowStart) {
+        requireWindowed();
+        return read(windowKey(key, windowStart));
+    }
+
+    /** Sets {@code key} in the window starting at {@code windowStart}. */
+    public void putWindow(Object key, long windowStart, Object value, long timestamp) {
+        requireWindowed();
+        ByteBuffer k = windowKey(key, windowStart);
+        if (value == null) {
+            java.util.Set<ByteBuffer> keys = windows.get(windowStart);
+            if (keys != null) {
+                keys.remove(k);
+            }
+        } else {
+            windows.computeIfAbsent(windowStart, s -> new java.util.HashSet<>()).add(k);
+        }
+        write(k, value, timestamp);
+    }
+
+    private void requireWindowed() {
+        if (windowing == null) {
+            throw new IllegalStateException("Table \"" + table.name() + "\" is not windowed");
+        }
+    }
+
+    /**
+     * Moves the table to {@code streamTime}: calls the close callback for each window whose end
+     * plus grace has passed (once), then removes the windows whose end plus {@code expires} has
+     * passed from the store and, with tombstones, from the changelog.
+     */
+    public void advance(long streamTime, WindowCloser closer) {
+        if (windowing == null || windows.isEmpty()) {
+            return;
+        }
+        long size = windowing.size();
+        for (Map.Entry<Long, java.util.Set<ByteBuffer>> e : windows.tailMap(lastClosedStart, false).entrySet()) {
+            long start = e.getKey();
+            if (start + size + windowing.grace() > streamTime) {
+                break;
+            }
+            if (windowing.onClose() != null) {
+                for (ByteBuffer k : java.util.List.copyOf(e.getValue())) {
+                    byte[] composite = k.array();
+                    Object key = keySerde.deserialize(changelog, Headers.empty(),
+                            java.util.Arrays.copyOfRange(composite, 1, composite.length - 8));
+                    Object value = read(k);
+                    closer.close(windowing, key, new dev.weir.dsl.Window(start, start + size),
+                            value == null ? table.defaultValue() : value);
+                }
+            }
+            lastClosedStart = start;
+            clockDirty = true;
+        }
+        while (!windows.isEmpty() && windows.firstKey() + size + windowing.expires() <= streamTime) {
+            Map.Entry<Long, java.util.Set<ByteBuffer>> first = windows.pollFirstEntry();
+            for (ByteBuffer k : first.getValue()) {
+                write(k, null, streamTime);
+            }
+        }
+    }
+
+    /** Calls a window's close callback; the task wraps failures with their location. */
+    @FunctionalInterface
+    public interface WindowCloser {
+        void close(dev.weir.dsl.Windowing windowing, Object key, dev.weir.dsl.Window window, Object value);
+    }
+
+    /** Moves this table's event time forward to {@code timestamp} (never back). */
+    public void observe(long timestamp) {
+        if (timestamp > observedTime) {
+            observedTime = timestamp;
+            clockDirty = true;
+        }
+    }
+
+    /** The highest event time written to this windowed table, or -1. */
+    public long observedTime() {
+        return observedTime;
+    }
+
+    /** Whether the window starting at {@code windowStart} still accepts writes: its end plus grace has not passed. */
+    public boolean accepts(long windowStart) {
+        return windowStart + windowing.size() + windowing.grace() > observedTime;
+    }
+
+    public Table<?, ?> table() {
+        return table;
+    }
+
+    public ByteStore store() {
+        return store;
+    }
+
+    /** The stored value of {@code key}, or null. */
+    public Object get(Object key) {
+        return read(key(key));
+    }
+
+    private Object read(ByteBuffer k) {
+        Entry e = cache.get(k);
+        if (e == null) {
+            byte[] bytes = store.get(k.array());
+            Object value = bytes == null ? null : valueSerde.deserialize(changelog, Headers.empty(), bytes);
+            if (cache.size() >= MAX_CACHED) {
+                evictClean();
+            }
+            cache.put(k, new Entry(value == null ? DELETED : value, false, 0));
+            return value;
+        }
+        return e.value == DELETED ? null : e.value;
+    }
+
+    /** Sets {@code key} to {@code value} (null deletes) as of {@code timestamp}. */
+    public void put(Object key, Object value, long timestamp) {
+        write(key(key), value, timestamp);
+    }
+
+    private void write(ByteBuffer k, Object value, long timestamp) {
+        Entry e = cache.get(k);
+        Object v = value == null ? DELETED : value;
+        if (e == null) {
+            cache.put(k, new Entry(v, true, timestamp));
+            dirty++;
+        } else {
+            e.value = v;
+            e.timestamp = timestamp;
+            if (!e.dirty) {
+                e.dirty = true;
+                dirty++;
+            }
+        }
+        if (dirty >= MAX_DIRTY) {
+            flush();
+        }
+    }
+
+    private ByteBuffer key(Object key) {
+        if (key == null) {
+            throw new IllegalArgumentException("Table \"" + table.name() + "\" cannot hold a null key; give the records a key"
+                    + " (groupBy, selectKey) or filter them out before the table");
+        }
+        byte[] bytes = keySerde.serialize(changelog, Headers.create(), key);
+        return ByteBuffer.wrap(bytes);
+    }
+
+    /** Writes every dirty entry to the store and the changelog. */
+    public void flush() {
+        if (dirty == 0 && !clockDirty) {
+            return;
+        }
+        Map<ByteBuffer, byte[]> batch = new LinkedHashMap<>();
+        Map<ByteBuffer, Long> timestamps = new HashMap<>();
+        if (clockDirty) {
+            batch.put(CLOCK_KEY, ByteBuffer.allocate(16).putLong(observedTime).putLong(lastClosedStart).array());
+            timestamps.put(CLOCK_KEY, Math.max(0, observedTime));
+            clockDirty = false;
+        }
+        for (Map.Entry<ByteBuffer, Entry> e : cache.entrySet()) {
+            Entry entry = e.getValue();
+            if (entry.dirty) {
+                byte[] value = entry.value == DELETED ? null : valueSerde.serialize(changelog, Headers.create(), entry.value);
+                batch.put(e.getKey(), value);
+                timestamps.put(e.getKey(), entry.timestamp);
+                entry.dirty = false;
+            }
+        }
+        store.write(batch);
+        for (Map.Entry<ByteBuffer, byte[]> e : batch.entrySet()) {
+            collector.send(changelog, partition, e.getKey().array(), e.getValue(), timestamps.get(e.getKey()), Headers.create());
+        }
+        dirty = 0;
+    }
+
+    private void evictClean() {
+        cache.values().removeIf(e -> !e.dirty);
+    }
+
+    /** Flushes and closes the store. */
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.weir.runtime.engine;
+
+import dev.weir.dsl.Processor;
+import dev.weir.dsl.RecordBuffer;
+import dev.weir.topology.Node;
+import dev.weir.topology.SubTopology;
+import dev.weir.topology.Topology;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The node runners of one task, wired as the sub-topology's edges say. */
+final class TaskGraph {
+
+    private final Map<String, SourceRunner> sources;
+    private final List<NodeRunner> runners;
+    private final List<RecordBuffer> buffers;
+
+    private TaskGraph(Map<String, SourceRunner> sources, List<NodeRunner> runners, List<RecordBuffer> buffers) {
+        this.sources = sources;
+        this.runners = runners;
+        this.buffers = buffers;
+    }
+
+    /** Instantiates every node of {@code sub} for one task: new processors from their suppliers. */
+    @SuppressWarnings("unchecked")
+    public static TaskGraph build(Topology topology, SubTopology sub, TaskState state, Map<String, TableRuntime> tables) {
+        Map<String, NodeRunner> byName = new LinkedHashMap<>();
+        Map<String, SourceRunner> sources = new HashMap<>();
+        List<RecordBuffer> buffers = new ArrayList<>();
+        List<ProcessorRunner> processors = new ArrayList<>();
+        for (String name : sub.nodes()) {
+            Node node = topology.node(name);
+            NodeRunner runner;
+            if (node instanceof Node.Source s) {
+                SourceRunner sr = new SourceRunner(name, state, s.topic());
+                sources.put(s.topic().name(), sr);
+                runner = sr;
+            } else if (node instanceof Node.Repartition r) {
+                if (sub.sourceTopics().contains(r.topic().name())) {
+                    SourceRunner sr = new SourceRunner(name, state, r.topic());
+                    sources.put(r.topic().name(), sr);
+                    runner = sr;
+                } else {
+                    runner = new WriterRunner(name, state, r.topic(), r.keySelector());
+                }
+            } else if (node instanceof Node.Sink s) {
+                runner = new WriterRunner(name, state, s.topic(), s.keySelector());
+            } else if (node instanceof Node.TableNode t) {
+                runner = new TableRunner(name, state, tables.get(t.table().name()), t.aggregator());
+            } else if (node instanceof Node.Filter f) {
+                runner = new FilterRunner(name, state, f.predicate(), f.negated());
+            } else {
+                Node.ProcessorNode p = (Node.ProcessorNode) node;
+                Processor<Object, Object, Object, Object> processor = Objects.requireNonNull(p.supplier().get(),
+                        () -> "The supplier of processor \"" + name + "\" returned null");
+                ProcessorRunner pr = new ProcessorRunner(name, state, processor);
+                processors.add(pr);
+                if (processor instanceof RecordBuffer b) {
+                    buffers.add(b);
+                }
+                runner = pr;
+            }
+            byName.put(name, runner);
+        }
+        for (Map.Entry<String, NodeRunner> e : byName.entrySet()) {
+            NodeRunner runner = e.getValue();
+            if (runner instanceof WriterRunner) {
+                continue;
+            }
+            List<NodeRunner> children = new ArrayList<>();
+            for (String c : topology.children(e.getKey())) {
+                NodeRunner child = byName.get(c);
+                if (child != null) {
+                    children.add(child);
+                }
+            }
+            runner.setChildren(children.toArray(new NodeRunner[0]));
+        }
+        processors.forEach(ProcessorRunner::init);
+        return new TaskGraph(sources, List.copyOf(byName.values()), List.copyOf(buffers));
+    }
+
+    /** The runner reading {@code topic}, or null when this task does not read it. */
+    public SourceRunner source(String topic) {
+        return sources.get(topic);
+    }
+
+    /** Processors that hold input records across calls. */
+    public List<RecordBuffer> buffers() {
+        return buffers;
+    }
+
+    /** Closes every processor; the first failure is rethrown after all were closed. */
+    public void close() {
+        RuntimeException first = null;
+        for (NodeRunner r : runners) {
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
