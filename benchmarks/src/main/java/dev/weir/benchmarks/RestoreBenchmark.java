@@ -188,13 +188,13 @@ public class RestoreBenchmark {
         Worker worker = Worker.start(weirApp.topology(), config.build());
         running = worker;
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (worker.tasks().size() < PARTITIONS) {
+        while (worker.runningTasks().size() < PARTITIONS) {
             if (worker.state() == Worker.State.FAILED || System.nanoTime() > deadline) {
                 throw new IllegalStateException("Weir did not restore within " + TIMEOUT + ": " + worker.failure().orElse(null));
             }
             Thread.sleep(1);
         }
-        restored = (long) worker.metrics().find("weir.table.restored.records").counters().stream().mapToDouble(Counter::count).sum();
+        restored = (long) worker.metrics().find("weir.restore.records").counters().stream().mapToDouble(Counter::count).sum();
         System.out.printf("weir pass %d: restored %,d records in %,d ms%n", pass, restored,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         return restored;

@@ -16,4 +16,14 @@ public interface RecordBuffer {
      * holds and has not yet forwarded; an empty map when it holds none.
      */
     Map<String, Long> heldOffsets();
+
+    /**
+     * Forwards what the processor holds now. The runtime calls it when the task is about to
+     * commit and give up its partitions cleanly (a rebalance moves it, the worker shuts down),
+     * so that held records are processed and committed here rather than read again by the next
+     * owner. Not called when a task is lost without a commit (then held records are read again).
+     * Does nothing by default.
+     */
+    default void flush() {
+    }
 }

@@ -68,7 +68,7 @@ class TablesOnKafkaTest {
     }
 
     private static double restored(Worker worker) {
-        return worker.metrics().find("weir.table.restored.records").counters().stream().mapToDouble(Counter::count).sum();
+        return worker.metrics().find("weir.restore.records").counters().stream().mapToDouble(Counter::count).sum();
     }
 
     @Test

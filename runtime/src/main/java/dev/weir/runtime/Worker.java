@@ -17,8 +17,9 @@ import java.util.Set;
  *
  * <p>{@link #start} prepares the topics (creates internal ones, checks co-partitioning and that
  * every topic exists) before it processes anything, and throws {@link WorkerException} naming
- * each problem. Processing is at-least-once: output is flushed before input offsets are
- * committed, on the commit interval, on rebalance and on {@link #close()}.
+ * each problem. What a crash can do is up to the {@link Guarantee}: under at-least-once output
+ * is flushed before input offsets are committed; under exactly-once both go in one transaction.
+ * Commits happen on the commit interval, on rebalance and on {@link #close()}.
  *
  * <pre>{@code
  * try (Worker worker = Worker.start(app.topology(), WorkerConfig.builder("127.0.0.1:9092").build())) {
@@ -54,8 +55,9 @@ public final class Worker implements AutoCloseable {
     /**
      * Prepares the topics and starts the stream threads.
      *
-     * @param metrics where counters go: {@code weir.records.processed}, {@code weir.records.skipped},
-     *                {@code weir.records.dead.lettered}, tagged with the app id
+     * @param metrics where meters go: {@code weir.records.processed}, {@code weir.records.skipped},
+     *                {@code weir.records.dead.lettered}, {@code weir.restore.records},
+     *                {@code weir.restore.remaining}, ..., tagged with the app id
      * @throws WorkerException when the topics do not fit the topology or the state directory is in use
      */
     public static Worker start(Topology topology, WorkerConfig config, MeterRegistry metrics) {
@@ -71,9 +73,17 @@ public final class Worker implements AutoCloseable {
         return Optional.ofNullable(runtime.failure());
     }
 
-    /** The tasks this worker runs now, across its threads. */
+    /** The tasks this worker holds now, across its threads: running, restoring their stores, or waiting to start. */
     public Set<TaskId> tasks() {
         return runtime.tasks();
+    }
+
+    /**
+     * The tasks that process records now. A task with tables joins them once its stores caught
+     * up with their changelogs; until then its input partitions are paused.
+     */
+    public Set<TaskId> runningTasks() {
+        return runtime.runningTasks();
     }
 
     public MeterRegistry metrics() {

@@ -21,19 +21,26 @@ import java.util.Objects;
  *
  * <p>Client configs (security, timeouts, batching) are passed to every consumer, producer and
  * admin client unchanged; Weir sets only what its guarantees need ({@code group.id},
- * {@code enable.auto.commit=false}, its partition assignor, byte-array (de)serializers) and
- * refuses client configs that would break them. {@link #toString()} never shows client
- * config values, so secrets stay out of logs.
+ * {@code enable.auto.commit=false}, its partition assignor, byte-array (de)serializers; under
+ * {@link Guarantee#EXACTLY_ONCE} also {@code transactional.id} and
+ * {@code isolation.level=read_committed}) and refuses client configs that would break them.
+ * {@link #toString()} never shows client config values, so secrets stay out of logs.
  */
 public final class WorkerConfig {
 
-    /** The default interval between offset commits. */
+    /** The default interval between commits under {@link Guarantee#AT_LEAST_ONCE}. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** The default interval between commits (transactions) under {@link Guarantee#EXACTLY_ONCE}. */
+    public static final Duration DEFAULT_EXACTLY_ONCE_COMMIT_INTERVAL = Duration.ofMillis(100);
+    /** How long a worker waits by default for a store another owner still holds. */
+    public static final Duration DEFAULT_STATE_LOCK_TIMEOUT = Duration.ofSeconds(60);
 
     private final String bootstrapServers;
     private final int threads;
     private final Path stateDir;
     private final Duration commitInterval;
+    private final Guarantee guarantee;
+    private final Duration stateLockTimeout;
     private final ErrorPolicy errorPolicy;
     private final String deadLetterTopic;
     private final Map<String, Object> clientConfigs;
@@ -48,7 +55,10 @@ public final class WorkerConfig {
         this.bootstrapServers = b.bootstrapServers;
         this.threads = b.threads;
         this.stateDir = b.stateDir;
-        this.commitInterval = b.commitInterval;
+        this.guarantee = b.guarantee;
+        this.commitInterval = b.commitInterval != null ? b.commitInterval
+                : b.guarantee == Guarantee.EXACTLY_ONCE ? DEFAULT_EXACTLY_ONCE_COMMIT_INTERVAL : DEFAULT_COMMIT_INTERVAL;
+        this.stateLockTimeout = b.stateLockTimeout;
         this.errorPolicy = b.errorPolicy;
         this.deadLetterTopic = b.deadLetterTopic;
         this.clientConfigs = Collections.unmodifiableMap(new LinkedHashMap<>(b.clientConfigs));
@@ -74,8 +84,19 @@ public final class WorkerConfig {
         return stateDir;
     }
 
+    /** How often output is made durable and input offsets committed: the configured interval, else 1 s (100 ms under exactly-once). */
     public Duration commitInterval() {
         return commitInterval;
+    }
+
+    /** The processing guarantee (default {@link Guarantee#AT_LEAST_ONCE}). */
+    public Guarantee guarantee() {
+        return guarantee;
+    }
+
+    /** How long the worker waits for a store whose lock another owner holds before it fails. */
+    public Duration stateLockTimeout() {
+        return stateLockTimeout;
     }
 
     public ErrorPolicy errorPolicy() {
@@ -115,7 +136,7 @@ public final class WorkerConfig {
     @Override
     public String toString() {
         return "WorkerConfig{bootstrapServers=" + bootstrapServers + ", threads=" + threads + ", stateDir=" + stateDir
-                + ", commitInterval=" + commitInterval + ", errorPolicy=" + errorPolicy
+                + ", guarantee=" + guarantee + ", commitInterval=" + commitInterval + ", errorPolicy=" + errorPolicy
                 + (deadLetterTopic == null ? "" : ", deadLetterTopic=" + deadLetterTopic)
                 + ", clientConfigs=" + clientConfigs.keySet() + ", consumerConfigs=" + consumerConfigs.keySet()
                 + ", producerConfigs=" + producerConfigs.keySet() + "}";
@@ -126,7 +147,9 @@ public final class WorkerConfig {
         private final String bootstrapServers;
         private int threads = 1;
         private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "weir");
-        private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+        private Duration commitInterval;
+        private Guarantee guarantee = Guarantee.AT_LEAST_ONCE;
+        private Duration stateLockTimeout = DEFAULT_STATE_LOCK_TIMEOUT;
         private ErrorPolicy errorPolicy = ErrorPolicy.FAIL;
         private String deadLetterTopic;
         private final Map<String, Object> clientConfigs = new LinkedHashMap<>();
@@ -157,13 +180,36 @@ public final class WorkerConfig {
             return this;
         }
 
-        /** How often processed offsets are committed (default 1 s); output is flushed first. */
+        /**
+         * How often output is made durable and processed offsets committed (default 1 s, or
+         * 100 ms under {@link Guarantee#EXACTLY_ONCE}, where it is how long a transaction stays open).
+         */
         public Builder commitInterval(Duration interval) {
             Objects.requireNonNull(interval, "commitInterval");
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("commitInterval must be positive, got " + interval);
             }
             this.commitInterval = interval;
+            return this;
+        }
+
+        /** The processing guarantee (default {@link Guarantee#AT_LEAST_ONCE}). */
+        public Builder guarantee(Guarantee guarantee) {
+            this.guarantee = Objects.requireNonNull(guarantee, "guarantee");
+            return this;
+        }
+
+        /**
+         * How long to wait for a table store whose lock another owner holds (a task of this worker
+         * still closing it, another process) before the worker fails naming the directory
+         * (default 60 s). The store is never deleted for it.
+         */
+        public Builder stateLockTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "stateLockTimeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("stateLockTimeout must not be negative, got " + timeout);
+            }
+            this.stateLockTimeout = timeout;
             return this;
         }
 

@@ -1,32 +1,51 @@
 package dev.weir.testkit;
 
+import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
+import dev.weir.dsl.WindowedTable;
+import dev.weir.runtime.ErrorPolicy;
+import dev.weir.runtime.Guarantee;
+import dev.weir.runtime.WorkerConfig;
 import dev.weir.runtime.engine.PartitionLayout;
 import dev.weir.runtime.engine.PartitionTask;
 import dev.weir.runtime.engine.TaskId;
+import dev.weir.runtime.kafka.TaskManager;
+import dev.weir.runtime.state.StateUpdater;
+import dev.weir.runtime.state.StoreProvider;
 import dev.weir.serdes.Headers;
+import dev.weir.testkit.internal.InMemoryProducer;
 import dev.weir.testkit.internal.InMemoryTopics;
 import dev.weir.testkit.internal.StoredRecord;
 import dev.weir.topology.SubTopology;
 import dev.weir.topology.Topology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 
 /**
- * Runs a {@link Topology} in memory, without a broker, through the same task engine
- * ({@link PartitionTask}) a worker runs on Kafka. Topics have real partition counts and
- * records are placed by Kafka's default partitioner, so {@code groupBy} repartitions exactly
- * as it would on Kafka; every record goes through the real serdes, so serde errors show up
- * in tests. The wall clock is controlled by {@link #advanceTime}.
+ * Runs a {@link Topology} in memory, without a broker, through the same code a worker runs on
+ * Kafka: the runtime's task manager, with its commit path and error policies, drives the task
+ * engine; only the clients are in memory (topics with real partition counts, records placed by
+ * Kafka's default partitioner, so {@code groupBy} repartitions exactly as on Kafka). Every
+ * record goes through the real serdes, so serde errors show up in tests. The wall clock is
+ * controlled by {@link #advanceTime}.
  *
  * <pre>{@code
  * try (TestDriver driver = TestDriver.create(app.topology())) {
@@ -36,27 +55,44 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Processing is synchronous: when {@code send} returns, the record and everything it
- * caused downstream (through repartition topics too) has been processed. A failure is thrown
- * from {@code send} as a {@link dev.weir.runtime.engine.RecordProcessingException} naming the
- * node, topic, partition and offset. Not thread-safe.
+ * caused downstream (through repartition topics too) has been processed. What a bad record
+ * does depends on the error policy, as on a worker: under {@link ErrorPolicy#FAIL} (the
+ * default) {@code send} throws a {@link dev.weir.runtime.engine.RecordProcessingException}
+ * naming the node, topic, partition and offset; under {@link ErrorPolicy#DEAD_LETTER} the
+ * record goes to the dead-letter topic ({@link #deadLetters()}); under {@link ErrorPolicy#SKIP}
+ * it is counted ({@link #metrics()}). {@link #commit()} runs the worker's commit: tables write
+ * their changelogs, input offsets are committed ({@link #committedOffsets()}). Under
+ * {@link Guarantee#EXACTLY_ONCE}, output becomes visible only with that commit, as to a
+ * read-committed consumer. Not thread-safe.
  */
 public final class TestDriver implements AutoCloseable {
 
     /** The wall-clock time a driver starts at unless {@link Builder#startTime} says otherwise. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
+    /** The dead-letter topic under {@link ErrorPolicy#DEAD_LETTER} unless {@link Builder#deadLetterTopic} names another. */
+    private static final String THREAD = "testkit";
 
     private final Topology topology;
     private final PartitionLayout layout;
     private final InMemoryTopics topics;
-    private final Map<TaskId, PartitionTask> tasks = new LinkedHashMap<>();
+    private final MockConsumer<byte[], byte[]> consumer;
+    private final MockConsumer<byte[], byte[]> restoreConsumer;
+    private final StateUpdater updater;
+    private final TaskManager taskManager;
+    private final MeterRegistry metrics = new SimpleMeterRegistry();
+    private final String deadLetterTopic;
+    private final Guarantee guarantee;
     private final Deque<StoredRecord> pending = new ArrayDeque<>();
     private final Map<String, Integer> outputPositions = new HashMap<>();
+    private final List<TaskId> taskIds;
     private long now;
     private boolean closed;
+    private boolean draining;
 
     private TestDriver(Builder b) {
         this.topology = b.topology;
         this.now = b.start.toEpochMilli();
+        this.guarantee = b.guarantee;
         Map<String, Integer> explicit = b.partitions;
         int defaults = b.defaultPartitions;
         this.layout = PartitionLayout.resolve(topology, name -> {
@@ -66,12 +102,51 @@ public final class TestDriver implements AutoCloseable {
             Topic<?, ?> t = topology.topics().get(name);
             return t != null && t.options().partitionCount().isPresent() ? t.options().partitionCount().getAsInt() : defaults;
         });
+        this.deadLetterTopic = b.errorPolicy == ErrorPolicy.DEAD_LETTER
+                ? (b.deadLetterTopic != null ? b.deadLetterTopic : topology.appId() + "-dead-letters") : null;
         this.topics = new InMemoryTopics(name -> {
             Integer c = layout.counts().get(name);
-            return c != null ? c : explicit.getOrDefault(name, defaults);
+            return c != null ? c : name.equals(deadLetterTopic) ? 1 : explicit.getOrDefault(name, defaults);
         });
-        for (TaskId id : layout.tasks()) {
-            tasks.put(id, new PartitionTask(topology, id, this::collect, () -> now));
+        this.taskIds = List.copyOf(layout.tasks());
+
+        WorkerConfig.Builder config = WorkerConfig.builder("testkit").guarantee(b.guarantee).errorPolicy(b.errorPolicy);
+        if (deadLetterTopic != null) {
+            config.deadLetterTopic(deadLetterTopic);
+        }
+        this.consumer = new MockConsumer<>("earliest");
+        this.restoreConsumer = new MockConsumer<>("none");
+        this.updater = new StateUpdater(THREAD + "-state-updater", topology.appId(), restoreConsumer, metrics, Duration.ZERO);
+        boolean transactional = b.guarantee == Guarantee.EXACTLY_ONCE;
+        InMemoryProducer producer = new InMemoryProducer(topics, pending::add, offsets -> consumer.commitSync(offsets),
+                transactional);
+        this.taskManager = TaskManager.create(THREAD, topology, config.build(), deadLetterTopic, consumer, () -> producer,
+                updater, StoreProvider.inMemory(), () -> now, metrics);
+
+        Set<TopicPartition> inputs = new HashSet<>();
+        Map<TopicPartition, Long> changelogs = new HashMap<>();
+        for (TaskId id : taskIds) {
+            SubTopology sub = topology.subTopologies().get(id.subTopology());
+            sub.sourceTopics().forEach(t -> inputs.add(new TopicPartition(t, id.partition())));
+            sub.tables().forEach(t -> changelogs.put(new TopicPartition(topology.tables().get(t).changelogTopic().name(),
+                    id.partition()), 0L));
+        }
+        consumer.assign(inputs);
+        restoreConsumer.updateBeginningOffsets(changelogs);
+        restoreConsumer.updateEndOffsets(changelogs);
+        taskManager.handleAssignment(inputs);
+        awaitRunning();
+    }
+
+    /** Lets the state updater restore what the tasks need (nothing, for a new driver) until every task runs. */
+    private void awaitRunning() {
+        for (int round = 0; !taskManager.allRunning(); round++) {
+            if (round > 1000) {
+                throw new IllegalStateException("The tasks of app \"" + topology.appId() + "\" did not start: "
+                        + taskManager.taskStates());
+            }
+            updater.runOnce(Duration.ZERO);
+            taskManager.checkStateUpdater();
         }
     }
 
@@ -80,7 +155,7 @@ public final class TestDriver implements AutoCloseable {
         return builder(topology).build();
     }
 
-    /** Options: partition counts, start time. */
+    /** Options: partition counts, start time, error policy, guarantee. */
     public static Builder builder(Topology topology) {
         return new Builder(topology);
     }
@@ -91,6 +166,9 @@ public final class TestDriver implements AutoCloseable {
         private final Map<String, Integer> partitions = new HashMap<>();
         private int defaultPartitions = 1;
         private Instant start = DEFAULT_START;
+        private ErrorPolicy errorPolicy = ErrorPolicy.FAIL;
+        private String deadLetterTopic;
+        private Guarantee guarantee = Guarantee.AT_LEAST_ONCE;
 
         private Builder(Topology topology) {
             this.topology = Objects.requireNonNull(topology, "topology");
@@ -113,6 +191,31 @@ public final class TestDriver implements AutoCloseable {
         /** The wall-clock time the driver starts at and the default timestamp of sent records. */
         public Builder startTime(Instant start) {
             this.start = Objects.requireNonNull(start, "start");
+            return this;
+        }
+
+        /** What a record that fails does, as on a worker (default {@link ErrorPolicy#FAIL}: {@code send} throws). */
+        public Builder errorPolicy(ErrorPolicy policy) {
+            this.errorPolicy = Objects.requireNonNull(policy, "errorPolicy");
+            return this;
+        }
+
+        /** The dead-letter topic under {@link ErrorPolicy#DEAD_LETTER} (default {@code <app id>-dead-letters}). */
+        public Builder deadLetterTopic(String topic) {
+            if (topic == null || topic.isBlank()) {
+                throw new IllegalArgumentException("deadLetterTopic must not be blank");
+            }
+            this.deadLetterTopic = topic;
+            return this;
+        }
+
+        /**
+         * The processing guarantee (default {@link Guarantee#AT_LEAST_ONCE}). Under
+         * {@link Guarantee#EXACTLY_ONCE} output and repartitioned records appear only when
+         * {@link TestDriver#commit()} commits the transaction.
+         */
+        public Builder guarantee(Guarantee guarantee) {
+            this.guarantee = Objects.requireNonNull(guarantee, "guarantee");
             return this;
         }
 
@@ -139,13 +242,33 @@ public final class TestDriver implements AutoCloseable {
     }
 
     /**
-     * A reader of {@code topic} (any topic: outputs, inputs, repartition topics). Readers of one
-     * topic share a position: what one read, the next does not see again.
+     * A reader of {@code topic} (any topic: outputs, inputs, repartition topics, changelogs).
+     * Readers of one topic share a position: what one read, the next does not see again.
      */
     public <K, V> TestOutput<K, V> output(Topic<K, V> topic) {
         checkOpen();
         requireKnown(topic);
         return new TestOutput<>(this, topic);
+    }
+
+    /**
+     * The records dead-lettered so far under {@link ErrorPolicy#DEAD_LETTER}, in order: each the
+     * failed input record's original key and value bytes with its headers and the
+     * {@code weir.error.*} headers that say where it came from and why it failed.
+     *
+     * @throws IllegalStateException when the driver's error policy is not DEAD_LETTER
+     */
+    public List<DeadLetter> deadLetters() {
+        checkOpen();
+        if (deadLetterTopic == null) {
+            throw new IllegalStateException("The driver's error policy is not DEAD_LETTER; build it with"
+                    + " TestDriver.builder(topology).errorPolicy(ErrorPolicy.DEAD_LETTER)");
+        }
+        List<DeadLetter> out = new ArrayList<>();
+        for (StoredRecord r : topics.records(deadLetterTopic)) {
+            out.add(new DeadLetter(r.key(), r.value(), r.timestamp(), r.headers().copy()));
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /** The driver's wall-clock time. */
@@ -163,10 +286,8 @@ public final class TestDriver implements AutoCloseable {
             throw new IllegalArgumentException("The clock only moves forward; got " + duration);
         }
         now += duration.toMillis();
-        for (PartitionTask task : tasks.values()) {
-            task.punctuate();
-            drain();
-        }
+        taskManager.punctuate();
+        drain();
     }
 
     /** The partition count the driver uses for {@code topic}. */
@@ -176,7 +297,7 @@ public final class TestDriver implements AutoCloseable {
 
     /** Every task, as the runtime would create them for these partition counts. */
     public List<TaskId> tasks() {
-        return List.copyOf(tasks.keySet());
+        return taskIds;
     }
 
     /**
@@ -185,39 +306,73 @@ public final class TestDriver implements AutoCloseable {
      */
     public Map<TaskId, Map<String, Long>> committableOffsets() {
         Map<TaskId, Map<String, Long>> out = new LinkedHashMap<>();
-        tasks.forEach((id, t) -> out.put(id, t.committableOffsets()));
+        for (TaskId id : taskIds) {
+            out.put(id, engine(id).committableOffsets());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The input offsets the last {@link #commit()} committed, per task and topic (empty before the first). */
+    public Map<TaskId, Map<String, Long>> committedOffsets() {
+        Set<TopicPartition> all = new HashSet<>(consumer.assignment());
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(all);
+        Map<TaskId, Map<String, Long>> out = new LinkedHashMap<>();
+        for (TaskId id : taskIds) {
+            Map<String, Long> offsets = new LinkedHashMap<>();
+            for (String topic : topology.subTopologies().get(id.subTopology()).sourceTopics()) {
+                OffsetAndMetadata om = committed.get(new TopicPartition(topic, id.partition()));
+                if (om != null) {
+                    offsets.put(topic, om.offset());
+                }
+            }
+            out.put(id, Collections.unmodifiableMap(offsets));
+        }
         return Collections.unmodifiableMap(out);
     }
 
     /**
-     * What a worker's commit does to state: every task writes its tables' cached changes to its
-     * stores and to the changelog topics (readable with {@code output(table.changelogTopic())}).
+     * Commits as a worker does every commit interval: tables send their changes to their
+     * changelog topics (readable with {@code output(table.changelogTopic())}) and write them to
+     * their stores, the output is made durable and the input offsets are committed (under
+     * exactly-once in one transaction, whose output becomes visible now and is processed by the
+     * sub-topologies downstream, which commit in turn).
      */
     public void commit() {
         checkOpen();
-        tasks.values().forEach(PartitionTask::flushState);
-        drain();
+        do {
+            taskManager.commit();
+            drain();
+        } while (taskManager.commitNeeded());
     }
 
     /**
      * Reads {@code table} as the tasks hold it: {@code driver.table(counts).get("key")}. A key is
      * looked up in the task of the partition its serialized key hashes to, as on Kafka.
      */
-    public <K, V> TableReader<K, V> table(dev.weir.dsl.Table<K, V> table) {
+    public <K, V> TableReader<K, V> table(Table<K, V> table) {
         checkOpen();
         Objects.requireNonNull(table, "table");
         SubTopology sub = topology.subTopologyOf(table);
         return new TableReader<>(table, key -> {
             byte[] bytes = table.keySerde().serialize(table.changelogTopic().name(), Headers.create(), key);
             int partitions = topics.partitions(table.changelogTopic().name());
-            int p = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes)) % partitions;
-            return tasks.get(new TaskId(sub.id(), p));
+            int p = Utils.toPositive(Utils.murmur2(bytes)) % partitions;
+            return engine(new TaskId(sub.id(), p));
         });
     }
 
-    /** {@link #table(dev.weir.dsl.Table)} for a windowed table: read windows with {@link TableReader#window}. */
-    public <K, V> TableReader<K, V> table(dev.weir.dsl.WindowedTable<K, V> table) {
+    /** {@link #table(Table)} for a windowed table: read windows with {@link TableReader#window}. */
+    public <K, V> TableReader<K, V> table(WindowedTable<K, V> table) {
         return table(Objects.requireNonNull(table, "table").table());
+    }
+
+    /**
+     * The meters a worker keeps, for this driver: {@code weir.records.skipped},
+     * {@code weir.records.dead.lettered}, {@code weir.records.late.dropped}, ... (counts go up at
+     * once, except {@code weir.records.processed}, which a commit adds to).
+     */
+    public MeterRegistry metrics() {
+        return metrics;
     }
 
     /** The topology under test. */
@@ -225,28 +380,15 @@ public final class TestDriver implements AutoCloseable {
         return topology;
     }
 
-    /** Closes every task (and its processors). */
+    /** Closes every task (and its processors) without a last commit. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        RuntimeException first = null;
-        for (PartitionTask t : tasks.values()) {
-            try {
-                t.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        taskManager.shutdown(false);
+        updater.close();
     }
 
     // --- used by TestInput / TestOutput ---
@@ -271,20 +413,38 @@ public final class TestDriver implements AutoCloseable {
         outputPositions.merge(topic, count, Integer::sum);
     }
 
-    private void collect(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
-        // Queued, not processed at once: a task finishes its record before the next task runs, as on Kafka.
-        pending.add(topics.append(topic, partition, key, value, timestamp, headers));
+    private PartitionTask engine(TaskId id) {
+        PartitionTask engine = taskManager.engine(id);
+        if (engine == null) {
+            throw new IllegalStateException("Task " + id + " of app \"" + topology.appId() + "\" is not running: "
+                    + taskManager.taskStates());
+        }
+        return engine;
     }
 
+    /** Processes queued records (input, and output of tasks read by other tasks) until none is left, as a worker's poll loop would. */
     private void drain() {
-        while (!pending.isEmpty()) {
-            StoredRecord r = pending.poll();
-            Optional<SubTopology> reader = topology.subTopologyReading(r.topic());
-            if (reader.isEmpty()) {
-                continue;
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            StoredRecord r;
+            while ((r = pending.poll()) != null) {
+                Optional<SubTopology> reader = topology.subTopologyReading(r.topic());
+                if (reader.isEmpty()) {
+                    continue;
+                }
+                taskManager.process(r.topic(), r.partition(), r.offset(), r.timestamp(), r.headers().copy(), r.key(), r.value());
+                if (taskManager.commitRequested()) {
+                    taskManager.commit();
+                }
             }
-            PartitionTask task = tasks.get(new TaskId(reader.get().id(), r.partition()));
-            task.process(r.topic(), r.partition(), r.offset(), r.timestamp(), r.headers().copy(), r.key(), r.value());
+        } catch (RuntimeException e) {
+            pending.clear();
+            throw e;
+        } finally {
+            draining = false;
         }
     }
 

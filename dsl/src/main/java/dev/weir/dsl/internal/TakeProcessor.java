@@ -75,6 +75,12 @@ final class TakeProcessor implements Processor<Object, Object, Object, Object>, 
         }
     }
 
+    /** A partial batch goes downstream when the task is given up, as if {@code within} had passed. */
+    @Override
+    public void flush() {
+        emit();
+    }
+
     @Override
     public Map<String, Long> heldOffsets() {
         return Map.copyOf(held);

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -290,8 +291,9 @@ public final class WeirCli implements AppLauncher {
             Map<String, Object> c = clientConfigs();
             c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer())) {
-                RecordMetadata m = producer.send(new ProducerRecord<>(topic, null, null, k, v,
-                        dev.weir.runtime.kafka.KafkaHeaders.toKafka(headers))).get(60, TimeUnit.SECONDS);
+                RecordHeaders kafkaHeaders = new RecordHeaders();
+                headers.forEach(h -> kafkaHeaders.add(h.key(), h.value()));
+                RecordMetadata m = producer.send(new ProducerRecord<>(topic, null, null, k, v, kafkaHeaders)).get(60, TimeUnit.SECONDS);
                 spec.commandLine().getOut().println("Sent to " + m.topic() + "-" + m.partition() + "@" + m.offset());
             }
             return 0;

@@ -1,14 +1,15 @@
 package dev.weir.runtime.engine;
 
 import dev.weir.dsl.Record;
-import dev.weir.runtime.engine.RecordProcessingException;
 import dev.weir.runtime.engine.RecordProcessingException.Stage;
 
 /**
  * The per-task instance of one topology node. Records are pushed depth-first: a node
  * handles a record and forwards to its children before the next record enters the task.
+ * As the {@link RecordCollector.Origin} of what it sends, it names itself and the input record
+ * being processed.
  */
-abstract class NodeRunner {
+abstract class NodeRunner implements RecordCollector.Origin {
 
     final String name;
     final TaskState state;
@@ -34,12 +35,9 @@ abstract class NodeRunner {
         } catch (RecordProcessingException e) {
             throw e;
         } catch (Exception e) {
-            throw fail(stage(e), e);
+            BadRecordException bad = BadRecordException.explain(name, e, record.key(), record.value());
+            throw fail(Stage.PROCESSING, bad != null ? bad : e);
         }
-    }
-
-    Stage stage(Exception e) {
-        return Stage.PROCESSING;
     }
 
     RecordProcessingException fail(Stage stage, Throwable cause) {
@@ -57,5 +55,25 @@ abstract class NodeRunner {
 
     /** Called when the task closes. */
     void close() {
+    }
+
+    @Override
+    public String node() {
+        return name;
+    }
+
+    @Override
+    public String inputTopic() {
+        return state.topic;
+    }
+
+    @Override
+    public int inputPartition() {
+        return state.partition;
+    }
+
+    @Override
+    public long inputOffset() {
+        return state.offset;
     }
 }

@@ -1,29 +1,29 @@
 package dev.weir.runtime.engine;
 
 import dev.weir.dsl.RecordBuffer;
-import dev.weir.runtime.engine.SourceRunner;
-import dev.weir.runtime.engine.TaskGraph;
-import dev.weir.runtime.engine.TableRuntime;
-import dev.weir.runtime.engine.TaskState;
-import dev.weir.runtime.engine.TaskTables;
 import dev.weir.dsl.spi.TableAccess;
-import java.util.LinkedHashMap;
+import dev.weir.runtime.engine.RecordProcessingException.Stage;
 import dev.weir.serdes.Headers;
 import dev.weir.topology.SubTopology;
 import dev.weir.topology.Topology;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
  * The processing engine of one task: partition {@code p} of every source topic of one
- * sub-topology. The host (the Kafka worker, or the testkit) feeds it input records one at a
- * time, calls {@link #punctuate} with its wall clock, flushes the collector and commits
- * {@link #committableOffsets()}. This is the code production runs; the testkit runs the same.
+ * sub-topology. The host (the Kafka worker's task manager, which the testkit runs too) feeds
+ * it input records one at a time, calls {@link #punctuate} with its wall clock, and commits in
+ * three steps: {@link #prepareCommit()} (tables send their changes to their changelogs), then
+ * the host makes the output durable and commits {@link #committableOffsets()}, then
+ * {@link #postCommit()} (tables write those changes to their stores).
  *
- * <p>Not thread-safe: a task belongs to one thread at a time.
+ * <p>The task does not own its stores: the host opens and restores them before, and closes
+ * them after. Not thread-safe: a task belongs to one thread at a time.
  */
 public final class PartitionTask implements AutoCloseable {
 
@@ -37,38 +37,25 @@ public final class PartitionTask implements AutoCloseable {
     private final Map<String, TableRuntime> tables = new LinkedHashMap<>();
     private final TableAccess tableAccess;
     private boolean closed;
+    private boolean commitNeeded;
     private String lastTopic;
     private SourceRunner lastSource;
 
     /**
-     * Creates the task and initializes its processors.
+     * Creates the task over the opened (and, on a worker, restored) stores of its tables and
+     * initializes its processors.
      *
      * @param topology  the whole topology
      * @param id        which sub-topology and partition
      * @param collector where serialized output goes
      * @param wallClock the host's clock in epoch millis (the testkit's is controlled)
-     */
-    public PartitionTask(Topology topology, TaskId id, RecordCollector collector, LongSupplier wallClock) {
-        this(topology, id, collector, wallClock, inMemoryStores(topology, id));
-    }
-
-    private static Map<String, ByteStore> inMemoryStores(Topology topology, TaskId id) {
-        Map<String, ByteStore> stores = new HashMap<>();
-        if (id.subTopology() < topology.subTopologies().size()) {
-            topology.subTopologies().get(id.subTopology()).tables().forEach(t -> stores.put(t, new InMemoryByteStore()));
-        }
-        return stores;
-    }
-
-    /**
-     * Creates the task over already opened (and, on a worker, restored) stores of its tables.
-     *
-     * @param stores table name to its store, for every table of the task's sub-topology; the task
-     *               closes them when it closes
-     * @throws IllegalArgumentException when a table's store is missing
+     * @param stores    table name to its store, for every table of the task's sub-topology
+     * @param failures  where failures of callbacks go (scheduled callbacks, window close callbacks)
+     * @param metrics   where late-record counters go, or null
+     * @throws IllegalArgumentException when a table's store is missing or the task id is not of the topology
      */
     public PartitionTask(Topology topology, TaskId id, RecordCollector collector, LongSupplier wallClock,
-                         Map<String, ByteStore> stores) {
+                         Map<String, ByteStore> stores, CallbackFailureHandler failures, MeterRegistry metrics) {
         if (id.subTopology() >= topology.subTopologies().size()) {
             throw new IllegalArgumentException("Task " + id + ": the topology of app \"" + topology.appId() + "\" has only "
                     + topology.subTopologies().size() + " sub-topologies");
@@ -76,7 +63,7 @@ public final class PartitionTask implements AutoCloseable {
         this.id = id;
         this.sub = topology.subTopologies().get(id.subTopology());
         this.wallClock = wallClock;
-        this.state = new TaskState(topology.appId(), id, collector, wallClock);
+        this.state = new TaskState(topology.appId(), id, collector, wallClock, failures, metrics);
         for (String table : sub.tables()) {
             ByteStore store = stores.get(table);
             if (store == null) {
@@ -89,48 +76,6 @@ public final class PartitionTask implements AutoCloseable {
         this.graph = TaskGraph.build(topology, sub, state, tables);
     }
 
-    /** The stores of this task's tables by table name, for the host to restore and checkpoint. */
-    public Map<String, ByteStore> stores() {
-        Map<String, ByteStore> out = new LinkedHashMap<>();
-        tables.forEach((name, t) -> out.put(name, t.store()));
-        return Collections.unmodifiableMap(out);
-    }
-
-    /**
-     * Writes every table's cached changes to its store and its changelog. The host calls it
-     * before flushing the producer and committing; a commit must never cover input whose table
-     * updates are not in the changelog.
-     */
-    public void flushState() {
-        for (TableRuntime t : tables.values()) {
-            t.flush();
-        }
-        for (TableRuntime t : tables.values()) {
-            t.store().flush();
-        }
-    }
-
-    /** Reads the value of {@code key} in the window starting at {@code windowStart} of a windowed table, outside processing. */
-    public Object tableWindowValue(String table, Object key, long windowStart) {
-        TableRuntime t = tables.get(table);
-        if (t == null) {
-            throw new IllegalArgumentException("Task " + id + " holds no table \"" + table + "\"; it holds " + tables.keySet());
-        }
-        return t.getWindow(key, windowStart);
-    }
-
-    /**
-     * Reads a table's value in this task, outside processing (tests, inspection): the cached
-     * value if there is one, else the store's.
-     */
-    public Object tableValue(String table, Object key) {
-        TableRuntime t = tables.get(table);
-        if (t == null) {
-            throw new IllegalArgumentException("Task " + id + " holds no table \"" + table + "\"; it holds " + tables.keySet());
-        }
-        return t.get(key);
-    }
-
     public TaskId id() {
         return id;
     }
@@ -140,14 +85,19 @@ public final class PartitionTask implements AutoCloseable {
         return sub.sourceTopics();
     }
 
+    /** Whether the task's sub-topology holds tables, whose stores need restoring before it runs. */
+    public boolean stateful() {
+        return !tables.isEmpty();
+    }
+
     /**
      * Processes one input record through the sub-topology.
      *
-     * @throws RecordProcessingException when deserialization, user code or serialization fails;
-     *                                   it names the node, topic, partition and offset. The
-     *                                   record counts as consumed for {@link #committableOffsets()}
-     *                                   only when this returns normally or the host decides to
-     *                                   skip it with {@link #skip}.
+     * @throws RecordProcessingException when deserialization, user code, serialization or the
+     *                                   collector fails; it names the node, topic, partition and
+     *                                   offset. The record counts as consumed for
+     *                                   {@link #committableOffsets()} only when this returns
+     *                                   normally or the host decides to skip it with {@link #skip}.
      * @throws IllegalArgumentException  when this task does not read {@code topic}
      */
     public void process(String topic, int partition, long offset, long timestamp, Headers headers, byte[] key, byte[] value) {
@@ -166,11 +116,11 @@ public final class PartitionTask implements AutoCloseable {
         if (partition != id.partition()) {
             throw new IllegalArgumentException("Task " + id + " reads partition " + id.partition() + ", got " + topic + "-" + partition);
         }
+        commitNeeded = true;
         state.enter(topic, partition, offset, timestamp);
         TableAccess previous = tableAccess == null ? null : TableAccess.bind(tableAccess);
         try {
             source.process(topic, timestamp, headers == null ? Headers.create() : headers, key, value);
-            advanceWindows();
             long[] next = nextOffsets.get(topic);
             if (next == null) {
                 nextOffsets.put(topic, new long[] {offset + 1});
@@ -183,46 +133,98 @@ public final class PartitionTask implements AutoCloseable {
                 TableAccess.bind(previous);
             }
         }
+        if (!tables.isEmpty()) {
+            advanceWindows();
+        }
     }
 
-    /** Closes and expires windows of windowed tables up to the stream time, calling close callbacks. */
+    /**
+     * Closes and expires windows of windowed tables up to their event time, calling close
+     * callbacks outside the input record (a failing callback is not the record's fault).
+     */
     private void advanceWindows() {
-        if (tables.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<String, TableRuntime> e : tables.entrySet()) {
-            String node = "onWindowClose(" + e.getKey() + ")";
-            e.getValue().advance(e.getValue().observedTime(), (windowing, k, window, v) -> {
-                try {
-                    windowing.onClose().onWindowClose(k, window, v);
-                } catch (Exception ex) {
-                    throw new RecordProcessingException(RecordProcessingException.Stage.PROCESSING, node, state.currentTopic(), state.partitionOrMinus(),
-                            state.offsetOrMinus(), ex);
+        TableAccess previous = tableAccess == null ? null : TableAccess.bind(tableAccess);
+        try {
+            for (Map.Entry<String, TableRuntime> e : tables.entrySet()) {
+                TableRuntime table = e.getValue();
+                if (table.windowing() == null) {
+                    continue;
                 }
-            });
+                String node = "onWindowClose(" + e.getKey() + ")";
+                table.advance(table.observedTime(), (windowing, keyBytes, key, window, v) -> {
+                    try {
+                        windowing.onClose().onWindowClose(key.get(), window, v);
+                    } catch (Exception ex) {
+                        byte[] valueBytes;
+                        try {
+                            valueBytes = table.serializeValue(v);
+                        } catch (RuntimeException serde) {
+                            ex.addSuppressed(serde);
+                            valueBytes = null;
+                        }
+                        state.failures.failed(new RecordProcessingException(Stage.PUNCTUATION, node, null, -1, -1, ex), keyBytes,
+                                valueBytes);
+                    }
+                });
+            }
+        } finally {
+            if (tableAccess != null) {
+                TableAccess.bind(previous);
+            }
         }
-    }
-
-    /** Attaches the worker's meters (late-record counters); the testkit runs without. */
-    public void metrics(io.micrometer.core.instrument.MeterRegistry registry) {
-        state.metrics(registry);
     }
 
     /** Marks a record the host's error policy skipped (or dead-lettered) as consumed. */
     public void skip(String topic, long offset) {
+        commitNeeded = true;
         long[] next = nextOffsets.computeIfAbsent(topic, t -> new long[] {0});
         next[0] = Math.max(next[0], offset + 1);
     }
 
     /**
      * Runs the scheduled callbacks due at the host's wall-clock time (for example
-     * {@code take(n, within)} emitting a partial batch). Returns how many ran.
+     * {@code take(n, within)} emitting a partial batch). Returns how many ran; failures go to the
+     * task's {@link CallbackFailureHandler}.
      */
     public int punctuate() {
         checkOpen();
+        if (state.scheduler.nextDue() > wallClock.getAsLong()) {
+            return 0;
+        }
         TableAccess previous = tableAccess == null ? null : TableAccess.bind(tableAccess);
         try {
-            return state.scheduler().run(wallClock.getAsLong());
+            int ran = state.scheduler.run(wallClock.getAsLong());
+            commitNeeded |= ran > 0;
+            return ran;
+        } finally {
+            if (tableAccess != null) {
+                TableAccess.bind(previous);
+            }
+        }
+    }
+
+    /**
+     * Emits what processors hold in memory (the partial batches of {@code take}), before the host
+     * commits and gives the task up cleanly, so that held records are processed, not re-read by
+     * the next owner. Failures go to the task's {@link CallbackFailureHandler}.
+     */
+    public void flushBuffers() {
+        checkOpen();
+        if (graph.buffers().isEmpty()) {
+            return;
+        }
+        TableAccess previous = tableAccess == null ? null : TableAccess.bind(tableAccess);
+        try {
+            for (TaskGraph.Buffer b : graph.buffers()) {
+                try {
+                    b.buffer().flush();
+                    commitNeeded = true;
+                } catch (RecordProcessingException e) {
+                    state.failures.failed(e, null, null);
+                } catch (RuntimeException e) {
+                    state.failures.failed(new RecordProcessingException(Stage.PUNCTUATION, b.node(), null, -1, -1, e), null, null);
+                }
+            }
         } finally {
             if (tableAccess != null) {
                 TableAccess.bind(previous);
@@ -232,40 +234,104 @@ public final class PartitionTask implements AutoCloseable {
 
     /** The wall-clock time at which the next callback is due, or {@code Long.MAX_VALUE}. */
     public long nextPunctuation() {
-        return state.scheduler().nextDue();
+        return state.scheduler.nextDue();
     }
 
     /** Highest input timestamp seen, or -1. */
     public long streamTime() {
-        return state.streamTime();
+        return state.streamTime;
+    }
+
+    /** Whether the task processed, skipped or punctuated anything since its last commit. */
+    public boolean commitNeeded() {
+        if (commitNeeded) {
+            return true;
+        }
+        for (TableRuntime t : tables.values()) {
+            if (t.hasChanges()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a table holds so many changes that the host should commit now rather than at its interval. */
+    public boolean commitRequested() {
+        for (TableRuntime t : tables.values()) {
+            if (t.commitRequested()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * First step of a commit: every table sends the last value of each changed key to its
+     * changelog. The host then makes the output durable and commits {@link #committableOffsets()}.
+     *
+     * @throws RecordProcessingException when a changed value cannot be serialized or sent
+     */
+    public void prepareCommit() {
+        checkOpen();
+        for (TableRuntime t : tables.values()) {
+            t.prepareCommit();
+        }
+    }
+
+    /**
+     * Last step of a commit, once the changelog records {@link #prepareCommit()} sent are durable:
+     * tables write them to their stores.
+     */
+    public void postCommit() {
+        checkOpen();
+        for (TableRuntime t : tables.values()) {
+            t.postCommit();
+        }
+        commitNeeded = false;
     }
 
     /**
      * Per source topic, the offset to commit: one past the last record processed, but never
-     * past a record that a {@link RecordBuffer} (such as {@code take}) still holds. Commit only
-     * after the collector flushed everything sent so far.
+     * past a record that a {@link RecordBuffer} (such as {@code take}) still holds.
      */
     public Map<String, Long> committableOffsets() {
         Map<String, Long> out = new HashMap<>();
         nextOffsets.forEach((topic, next) -> out.put(topic, next[0]));
-        for (RecordBuffer b : graph.buffers()) {
-            for (Map.Entry<String, Long> held : b.heldOffsets().entrySet()) {
+        for (TaskGraph.Buffer b : graph.buffers()) {
+            for (Map.Entry<String, Long> held : b.buffer().heldOffsets().entrySet()) {
                 out.merge(held.getKey(), held.getValue(), Math::min);
             }
         }
         return Collections.unmodifiableMap(out);
     }
 
-    /** Closes every processor. Idempotent. */
+    /** Reads a table's value in this task, outside processing (tests, inspection): the cached value if there is one, else the store's. */
+    public Object tableValue(String table, Object key) {
+        return table(table).get(key);
+    }
+
+    /** Reads the value of {@code key} in the window starting at {@code windowStart} of a windowed table, outside processing. */
+    public Object tableWindowValue(String table, Object key, long windowStart) {
+        return table(table).getWindow(key, windowStart);
+    }
+
+    private TableRuntime table(String name) {
+        TableRuntime t = tables.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("Task " + id + " holds no table \"" + name + "\"; it holds " + tables.keySet());
+        }
+        return t;
+    }
+
+    /**
+     * Closes every processor and drops what the tables' caches hold; changes not committed are
+     * lost, the stores keep what the last commit wrote. Idempotent; the stores stay open.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            try {
-                graph.close();
-            } finally {
-                tables.values().forEach(TableRuntime::close);
-            }
+            graph.close();
         }
     }
 

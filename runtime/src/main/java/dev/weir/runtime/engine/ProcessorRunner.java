@@ -123,12 +123,8 @@ final class ProcessorRunner extends NodeRunner implements ProcessorContext<Objec
     public <K2, V2> void send(Topic<K2, V2> topic, Record<K2, V2> record) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(record, "record");
-        try {
-            WriterRunner.write(state, topic.name(), (Serde<Object>) topic.keySerde(), (Serde<Object>) topic.valueSerde(),
-                    record.key(), record.value(), record.timestamp(), record.headers());
-        } catch (RuntimeException e) {
-            throw fail(dev.weir.runtime.engine.RecordProcessingException.Stage.SERIALIZATION, e);
-        }
+        WriterRunner.write(state, this, topic.name(), (Serde<Object>) topic.keySerde(), (Serde<Object>) topic.valueSerde(),
+                record.key(), record.value(), record.timestamp(), record.headers());
     }
 
     @Override

@@ -11,11 +11,13 @@ public class RecordProcessingException extends RuntimeException {
     public enum Stage {
         /** Input bytes could not be turned into key and value. */
         DESERIALIZATION,
-        /** User or built-in code threw. */
+        /** User or built-in code threw, or the record cannot go where the topology sends it (a null key into groupBy). */
         PROCESSING,
         /** Output could not be turned into bytes. */
         SERIALIZATION,
-        /** A scheduled callback threw (no input record). */
+        /** Kafka refused the output of the record (too large, invalid for the topic). */
+        PRODUCTION,
+        /** A scheduled or window close callback threw (no input record). */
         PUNCTUATION
     }
 
@@ -35,17 +37,35 @@ public class RecordProcessingException extends RuntimeException {
     }
 
     private static String message(Stage stage, String node, String topic, int partition, long offset, Throwable cause) {
-        String where = topic == null ? "in a scheduled callback" : "at " + topic + "-" + partition + "@" + offset;
+        String where = topic == null ? "in a callback" : "at " + topic + "-" + partition + "@" + offset;
         String what = switch (stage) {
             case DESERIALIZATION -> "Cannot deserialize record ";
             case SERIALIZATION -> "Cannot serialize output of record ";
             case PROCESSING -> "Cannot process record ";
+            case PRODUCTION -> "Kafka refused the output of record ";
             case PUNCTUATION -> "Callback failed ";
         };
-        String reason = cause == null ? "" : cause.getMessage() == null ? cause.getClass().getName()
-                : cause.getClass().getSimpleName().equals("SerdeException") ? cause.getMessage()
+        if (topic == null && stage != Stage.PUNCTUATION) {
+            what = switch (stage) {
+                case SERIALIZATION -> "Cannot serialize output ";
+                case PRODUCTION -> "Kafka refused output ";
+                default -> "Cannot process ";
+            };
+        }
+        return what + where + " in node \"" + node + "\": " + reason(cause);
+    }
+
+    private static String reason(Throwable cause) {
+        if (cause == null) {
+            return "unknown reason";
+        }
+        if (cause.getMessage() == null) {
+            return cause.getClass().getName();
+        }
+        String type = cause.getClass().getSimpleName();
+        // Weir's own exceptions already read as a sentence; a bare Java exception needs its type to mean anything.
+        return type.equals("SerdeException") || cause instanceof BadRecordException ? cause.getMessage()
                 : cause.getClass().getName() + ": " + cause.getMessage();
-        return what + where + " in node \"" + node + "\": " + reason;
     }
 
     public Stage stage() {
@@ -70,5 +90,14 @@ public class RecordProcessingException extends RuntimeException {
     /** Offset of the input record, or -1 in a callback. */
     public long offset() {
         return offset;
+    }
+
+    /**
+     * The exception that says what went wrong in user or library code: the cause, or for a
+     * record rejected for what it holds (a null key or value), the exception it led to.
+     */
+    public Throwable rootCause() {
+        Throwable c = getCause();
+        return c instanceof BadRecordException && c.getCause() != null ? c.getCause() : c;
     }
 }

@@ -1,31 +1,48 @@
 package dev.weir.runtime.engine;
 
 import dev.weir.dsl.Table;
-import dev.weir.runtime.engine.ByteStore;
-import dev.weir.runtime.engine.RecordCollector;
+import dev.weir.dsl.Window;
+import dev.weir.dsl.Windowing;
 import dev.weir.serdes.Headers;
 import dev.weir.serdes.Serde;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One table partition in one task: a cache of live objects in front of the {@link ByteStore}.
- * Reads go through the cache; writes stay in it until {@link #flush()}, which writes them to
- * the store in one batch and sends the last value of each changed key to the changelog
- * partition of the task. The host flushes before it flushes the producer and commits, so the
- * changelog always holds what the committed input produced.
+ * Reads go through the cache; writes stay in it until the host commits. A commit happens in two
+ * steps: {@link #prepareCommit()} sends the last value of each changed key to the changelog
+ * partition of the task and keeps those bytes as a pending batch; once the host has made the
+ * changelog durable (the producer flushed, or the transaction committed), {@link #postCommit()}
+ * writes the batch to the store. So a store never holds a change its changelog does not: after
+ * a crash, an abort or a lost fence it is at the last commit, and a restore from the changelog
+ * brings it to exactly what was committed.
  */
 @SuppressWarnings("unchecked")
 final class TableRuntime {
 
-    /** Flush early when this many keys are dirty, so memory stays bounded between commits. */
+    /** The host commits early when this many keys are dirty, so memory stays bounded between commits. */
     static final int MAX_DIRTY = 10_000;
     /** Forget clean entries past this many, so a large table does not live on the heap twice. */
     static final int MAX_CACHED = 50_000;
 
     private static final Object DELETED = new Object();
+
+    /**
+     * Windowed store keys start with a kind byte: {@link #DATA} for {@code key bytes + window start},
+     * {@link #CLOCK} for the table's own clock (event time seen, last window closed), which is
+     * changelogged like the data so that it survives moves and restarts.
+     */
+    private static final byte DATA = 0;
+    private static final byte CLOCK = 1;
+    private static final ByteBuffer CLOCK_KEY = ByteBuffer.wrap(new byte[] {CLOCK, 'c', 'l', 'o', 'c', 'k'});
 
     private static final class Entry {
         Object value;
@@ -42,15 +59,18 @@ final class TableRuntime {
     private final Table<Object, Object> table;
     private final ByteStore store;
     private final RecordCollector collector;
+    private final RecordCollector.Origin origin;
     private final String changelog;
     private final int partition;
     private final Serde<Object> keySerde;
     private final Serde<Object> valueSerde;
     private final Map<ByteBuffer, Entry> cache = new HashMap<>();
     private int dirty;
+    /** Sent to the changelog, not yet in the store: between {@link #prepareCommit()} and {@link #postCommit()}. */
+    private Map<ByteBuffer, byte[]> pending;
     /** Windowed tables: window start to the (composite) keys that have a value in it. */
-    private final java.util.TreeMap<Long, java.util.Set<ByteBuffer>> windows = new java.util.TreeMap<>();
-    private final dev.weir.dsl.Windowing windowing;
+    private final TreeMap<Long, Set<ByteBuffer>> windows = new TreeMap<>();
+    private final Windowing windowing;
     private long lastClosedStart = Long.MIN_VALUE;
     /**
      * Windowed tables: the highest event time written to this table. Windows close and expire by
@@ -58,12 +78,14 @@ final class TableRuntime {
      * count.
      */
     private long observedTime = -1;
+    private boolean clockDirty;
 
-    public TableRuntime(Table<?, ?> table, ByteStore store, RecordCollector collector, int partition) {
+    TableRuntime(Table<?, ?> table, ByteStore store, RecordCollector collector, int partition) {
         this.table = (Table<Object, Object>) table;
         this.store = store;
         this.collector = collector;
         this.changelog = table.changelogTopic().name();
+        this.origin = new ChangelogOrigin("changelog of table " + table.name());
         this.partition = partition;
         this.keySerde = this.table.keySerde();
         this.valueSerde = this.table.valueSerde();
@@ -73,7 +95,7 @@ final class TableRuntime {
             // and the table's clock, or windows closed before would close (and call back) again.
             store.forEach((k, v) -> {
                 if (k.length > 0 && k[0] == DATA) {
-                    windows.computeIfAbsent(windowStart(k), s -> new java.util.HashSet<>()).add(ByteBuffer.wrap(k));
+                    windows.computeIfAbsent(windowStart(k), s -> new HashSet<>()).add(ByteBuffer.wrap(k));
                 } else if (ByteBuffer.wrap(k).equals(CLOCK_KEY) && v != null && v.length == 16) {
                     ByteBuffer b = ByteBuffer.wrap(v);
                     observedTime = b.getLong();
@@ -83,17 +105,25 @@ final class TableRuntime {
         }
     }
 
-    /**
-     * Windowed store keys start with a kind byte: {@link #DATA} for {@code key bytes + window start},
-     * {@link #CLOCK} for the table's own clock (event time seen, last window closed), which is
-     * changelogged like the data so that it survives moves and restarts.
-     */
-    private static final byte DATA = 0;
-    private static final byte CLOCK = 1;
-    private static final ByteBuffer CLOCK_KEY = ByteBuffer.wrap(new byte[] {CLOCK, 'c', 'l', 'o', 'c', 'k'});
-    private boolean clockDirty;
+    /** A changelog record has no input record: it is sent at commit time for everything before. */
+    private record ChangelogOrigin(String node) implements RecordCollector.Origin {
+        @Override
+        public String inputTopic() {
+            return null;
+        }
 
-    public dev.weir.dsl.Windowing windowing() {
+        @Override
+        public int inputPartition() {
+            return -1;
+        }
+
+        @Override
+        public long inputOffset() {
+            return -1;
+        }
+    }
+
+    Windowing windowing() {
         return windowing;
     }
 
@@ -109,22 +139,22 @@ final class TableRuntime {
     }
 
     /** The value of {@code key} in the window starting at {@code windowStart}, or null. */
-    public Object getWindow(Object key, long windowStart) {
+    Object getWindow(Object key, long windowStart) {
         requireWindowed();
         return read(windowKey(key, windowStart));
     }
 
     /** Sets {@code key} in the window starting at {@code windowStart}. */
-    public void putWindow(Object key, long windowStart, Object value, long timestamp) {
+    void putWindow(Object key, long windowStart, Object value, long timestamp) {
         requireWindowed();
         ByteBuffer k = windowKey(key, windowStart);
         if (value == null) {
-            java.util.Set<ByteBuffer> keys = windows.get(windowStart);
+            Set<ByteBuffer> keys = windows.get(windowStart);
             if (keys != null) {
                 keys.remove(k);
             }
         } else {
-            windows.computeIfAbsent(windowStart, s -> new java.util.HashSet<>()).add(k);
+            windows.computeIfAbsent(windowStart, s -> new HashSet<>()).add(k);
         }
         write(k, value, timestamp);
     }
@@ -136,49 +166,55 @@ final class TableRuntime {
     }
 
     /**
-     * Moves the table to {@code streamTime}: calls the close callback for each window whose end
-     * plus grace has passed (once), then removes the windows whose end plus {@code expires} has
-     * passed from the store and, with tombstones, from the changelog.
+     * Moves the table to {@code streamTime}: calls the close callback for each key of each window
+     * whose end plus grace has passed, then removes the windows whose end plus {@code expires} has
+     * passed from the store and, with tombstones, from the changelog. A window counts as closed
+     * once every key's callback ran, failed ones included (the closer reports those), so no key's
+     * callback runs twice.
      */
-    public void advance(long streamTime, WindowCloser closer) {
+    void advance(long streamTime, WindowCloser closer) {
         if (windowing == null || windows.isEmpty()) {
             return;
         }
         long size = windowing.size();
-        for (Map.Entry<Long, java.util.Set<ByteBuffer>> e : windows.tailMap(lastClosedStart, false).entrySet()) {
+        for (Map.Entry<Long, Set<ByteBuffer>> e : windows.tailMap(lastClosedStart, false).entrySet()) {
             long start = e.getKey();
             if (start + size + windowing.grace() > streamTime) {
                 break;
             }
             if (windowing.onClose() != null) {
-                for (ByteBuffer k : java.util.List.copyOf(e.getValue())) {
+                for (ByteBuffer k : List.copyOf(e.getValue())) {
                     byte[] composite = k.array();
-                    Object key = keySerde.deserialize(changelog, Headers.empty(),
-                            java.util.Arrays.copyOfRange(composite, 1, composite.length - 8));
+                    byte[] keyBytes = Arrays.copyOfRange(composite, 1, composite.length - 8);
                     Object value = read(k);
-                    closer.close(windowing, key, new dev.weir.dsl.Window(start, start + size),
-                            value == null ? table.defaultValue() : value);
+                    closer.close(windowing, keyBytes, () -> keySerde.deserialize(changelog, Headers.empty(), keyBytes),
+                            new Window(start, start + size), value == null ? table.defaultValue() : value);
                 }
             }
             lastClosedStart = start;
             clockDirty = true;
         }
         while (!windows.isEmpty() && windows.firstKey() + size + windowing.expires() <= streamTime) {
-            Map.Entry<Long, java.util.Set<ByteBuffer>> first = windows.pollFirstEntry();
+            Map.Entry<Long, Set<ByteBuffer>> first = windows.pollFirstEntry();
             for (ByteBuffer k : first.getValue()) {
                 write(k, null, streamTime);
             }
         }
     }
 
-    /** Calls a window's close callback; the task wraps failures with their location. */
+    /** Calls a window's close callback for one key; reports its failure itself. */
     @FunctionalInterface
-    public interface WindowCloser {
-        void close(dev.weir.dsl.Windowing windowing, Object key, dev.weir.dsl.Window window, Object value);
+    interface WindowCloser {
+        void close(Windowing windowing, byte[] keyBytes, java.util.function.Supplier<Object> key, Window window, Object value);
+    }
+
+    /** Serializes a value as the changelog holds it (for dead letters of failed callbacks). */
+    byte[] serializeValue(Object value) {
+        return value == null ? null : valueSerde.serialize(changelog, Headers.create(), value);
     }
 
     /** Moves this table's event time forward to {@code timestamp} (never back). */
-    public void observe(long timestamp) {
+    void observe(long timestamp) {
         if (timestamp > observedTime) {
             observedTime = timestamp;
             clockDirty = true;
@@ -186,25 +222,21 @@ final class TableRuntime {
     }
 
     /** The highest event time written to this windowed table, or -1. */
-    public long observedTime() {
+    long observedTime() {
         return observedTime;
     }
 
     /** Whether the window starting at {@code windowStart} still accepts writes: its end plus grace has not passed. */
-    public boolean accepts(long windowStart) {
+    boolean accepts(long windowStart) {
         return windowStart + windowing.size() + windowing.grace() > observedTime;
     }
 
-    public Table<?, ?> table() {
+    Table<?, ?> table() {
         return table;
     }
 
-    public ByteStore store() {
-        return store;
-    }
-
     /** The stored value of {@code key}, or null. */
-    public Object get(Object key) {
+    Object get(Object key) {
         return read(key(key));
     }
 
@@ -223,7 +255,7 @@ final class TableRuntime {
     }
 
     /** Sets {@code key} to {@code value} (null deletes) as of {@code timestamp}. */
-    public void put(Object key, Object value, long timestamp) {
+    void put(Object key, Object value, long timestamp) {
         write(key(key), value, timestamp);
     }
 
@@ -241,9 +273,6 @@ final class TableRuntime {
                 dirty++;
             }
         }
-        if (dirty >= MAX_DIRTY) {
-            flush();
-        }
     }
 
     private ByteBuffer key(Object key) {
@@ -255,8 +284,21 @@ final class TableRuntime {
         return ByteBuffer.wrap(bytes);
     }
 
-    /** Writes every dirty entry to the store and the changelog. */
-    public void flush() {
+    /** Whether changes wait for a commit. */
+    boolean hasChanges() {
+        return dirty > 0 || clockDirty;
+    }
+
+    /** Whether so many keys changed that the host should commit now rather than at the interval. */
+    boolean commitRequested() {
+        return dirty >= MAX_DIRTY;
+    }
+
+    /**
+     * Sends every changed key's last value to the changelog and keeps the bytes for
+     * {@link #postCommit()}. Calling it again before {@code postCommit} adds to the pending batch.
+     */
+    void prepareCommit() {
         if (dirty == 0 && !clockDirty) {
             return;
         }
@@ -265,7 +307,6 @@ final class TableRuntime {
         if (clockDirty) {
             batch.put(CLOCK_KEY, ByteBuffer.allocate(16).putLong(observedTime).putLong(lastClosedStart).array());
             timestamps.put(CLOCK_KEY, Math.max(0, observedTime));
-            clockDirty = false;
         }
         for (Map.Entry<ByteBuffer, Entry> e : cache.entrySet()) {
             Entry entry = e.getValue();
@@ -273,22 +314,33 @@ final class TableRuntime {
                 byte[] value = entry.value == DELETED ? null : valueSerde.serialize(changelog, Headers.create(), entry.value);
                 batch.put(e.getKey(), value);
                 timestamps.put(e.getKey(), entry.timestamp);
-                entry.dirty = false;
             }
         }
-        store.write(batch);
         for (Map.Entry<ByteBuffer, byte[]> e : batch.entrySet()) {
-            collector.send(changelog, partition, e.getKey().array(), e.getValue(), timestamps.get(e.getKey()), Headers.create());
+            collector.send(changelog, partition, e.getKey().array(), e.getValue(), timestamps.get(e.getKey()), Headers.create(), origin);
         }
+        // Only once everything is sent: a send that threw leaves the entries dirty for the next attempt.
+        for (Entry entry : cache.values()) {
+            entry.dirty = false;
+        }
+        clockDirty = false;
         dirty = 0;
+        if (pending == null) {
+            pending = batch;
+        } else {
+            pending.putAll(batch);
+        }
+    }
+
+    /** Writes what {@link #prepareCommit()} sent to the store: the changelog holds it durably now. */
+    void postCommit() {
+        if (pending != null) {
+            store.write(pending);
+            pending = null;
+        }
     }
 
     private void evictClean() {
         cache.values().removeIf(e -> !e.dirty);
-    }
-
-    /** Flushes and closes the store. */
-    public void close() {
-        store.close();
     }
 }

@@ -17,9 +17,13 @@ final class TaskGraph {
 
     private final Map<String, SourceRunner> sources;
     private final List<NodeRunner> runners;
-    private final List<RecordBuffer> buffers;
+    private final List<Buffer> buffers;
 
-    private TaskGraph(Map<String, SourceRunner> sources, List<NodeRunner> runners, List<RecordBuffer> buffers) {
+    /** A processor that holds input records across calls, with its node's name. */
+    record Buffer(String node, RecordBuffer buffer) {
+    }
+
+    private TaskGraph(Map<String, SourceRunner> sources, List<NodeRunner> runners, List<Buffer> buffers) {
         this.sources = sources;
         this.runners = runners;
         this.buffers = buffers;
@@ -27,10 +31,10 @@ final class TaskGraph {
 
     /** Instantiates every node of {@code sub} for one task: new processors from their suppliers. */
     @SuppressWarnings("unchecked")
-    public static TaskGraph build(Topology topology, SubTopology sub, TaskState state, Map<String, TableRuntime> tables) {
+    static TaskGraph build(Topology topology, SubTopology sub, TaskState state, Map<String, TableRuntime> tables) {
         Map<String, NodeRunner> byName = new LinkedHashMap<>();
         Map<String, SourceRunner> sources = new HashMap<>();
-        List<RecordBuffer> buffers = new ArrayList<>();
+        List<Buffer> buffers = new ArrayList<>();
         List<ProcessorRunner> processors = new ArrayList<>();
         for (String name : sub.nodes()) {
             Node node = topology.node(name);
@@ -45,10 +49,10 @@ final class TaskGraph {
                     sources.put(r.topic().name(), sr);
                     runner = sr;
                 } else {
-                    runner = new WriterRunner(name, state, r.topic(), r.keySelector());
+                    runner = new WriterRunner(name, state, r.topic(), r.keySelector(), r.keySelector() != null);
                 }
             } else if (node instanceof Node.Sink s) {
-                runner = new WriterRunner(name, state, s.topic(), s.keySelector());
+                runner = new WriterRunner(name, state, s.topic(), s.keySelector(), false);
             } else if (node instanceof Node.TableNode t) {
                 runner = new TableRunner(name, state, tables.get(t.table().name()), t.aggregator());
             } else if (node instanceof Node.Filter f) {
@@ -60,7 +64,7 @@ final class TaskGraph {
                 ProcessorRunner pr = new ProcessorRunner(name, state, processor);
                 processors.add(pr);
                 if (processor instanceof RecordBuffer b) {
-                    buffers.add(b);
+                    buffers.add(new Buffer(name, b));
                 }
                 runner = pr;
             }
@@ -85,17 +89,17 @@ final class TaskGraph {
     }
 
     /** The runner reading {@code topic}, or null when this task does not read it. */
-    public SourceRunner source(String topic) {
+    SourceRunner source(String topic) {
         return sources.get(topic);
     }
 
     /** Processors that hold input records across calls. */
-    public List<RecordBuffer> buffers() {
+    List<Buffer> buffers() {
         return buffers;
     }
 
     /** Closes every processor; the first failure is rethrown after all were closed. */
-    public void close() {
+    void close() {
         RuntimeException first = null;
         for (NodeRunner r : runners) {
             try {

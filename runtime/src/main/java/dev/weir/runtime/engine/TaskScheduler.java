@@ -53,15 +53,18 @@ final class TaskScheduler {
     }
 
     /** The wall-clock time of the next due callback, or {@code Long.MAX_VALUE}. */
-    public long nextDue() {
+    long nextDue() {
         while (!queue.isEmpty() && queue.peek().cancelled) {
             queue.poll();
         }
         return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().due;
     }
 
-    /** Runs every callback due at {@code now}; returns how many ran. */
-    public int run(long now) {
+    /**
+     * Runs every callback due at {@code now}; returns how many ran. A callback that throws is
+     * reported to the task's {@link CallbackFailureHandler} and stays scheduled.
+     */
+    int run(long now) {
         int ran = 0;
         while (nextDue() <= now) {
             Entry e = queue.poll();
@@ -69,9 +72,10 @@ final class TaskScheduler {
             try {
                 e.punctuator.punctuate(now);
             } catch (RecordProcessingException ex) {
-                throw ex;
+                state.failures.failed(ex, null, null);
             } catch (Exception ex) {
-                throw new RecordProcessingException(RecordProcessingException.Stage.PUNCTUATION, e.node, null, -1, -1, ex);
+                state.failures.failed(new RecordProcessingException(RecordProcessingException.Stage.PUNCTUATION, e.node, null, -1, -1, ex),
+                        null, null);
             } finally {
                 ran++;
                 if (!e.cancelled) {

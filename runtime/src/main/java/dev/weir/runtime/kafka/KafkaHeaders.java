@@ -4,13 +4,13 @@ import dev.weir.serdes.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** Converts between Weir's and Kafka's headers. */
-public final class KafkaHeaders {
+final class KafkaHeaders {
 
     private KafkaHeaders() {
     }
 
     /** Kafka headers for a producer record, or null when there are none (the producer makes its own). */
-    public static RecordHeaders toKafka(Headers headers) {
+    static RecordHeaders toKafka(Headers headers) {
         if (headers == null || headers.isEmpty()) {
             return null;
         }
@@ -21,7 +21,7 @@ public final class KafkaHeaders {
         return out;
     }
 
-    public static Headers fromKafka(org.apache.kafka.common.header.Headers headers) {
+    static Headers fromKafka(org.apache.kafka.common.header.Headers headers) {
         Headers out = Headers.create();
         for (org.apache.kafka.common.header.Header h : headers.toArray()) {
             out.add(h.key(), h.value());

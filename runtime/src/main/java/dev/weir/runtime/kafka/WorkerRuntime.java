@@ -1,17 +1,20 @@
 package dev.weir.runtime.kafka;
 
+import dev.weir.runtime.ErrorPolicy;
+import dev.weir.runtime.Guarantee;
 import dev.weir.runtime.Worker;
 import dev.weir.runtime.WorkerConfig;
 import dev.weir.runtime.WorkerException;
-import dev.weir.runtime.ErrorPolicy;
-import dev.weir.runtime.state.RocksDbStores;
 import dev.weir.runtime.engine.TaskId;
+import dev.weir.runtime.state.RocksDbStores;
+import dev.weir.runtime.state.StateUpdater;
 import dev.weir.topology.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,17 +31,24 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The machinery behind {@link Worker}: client configs, the state directory lock, topic setup and threads. */
+/**
+ * The machinery behind {@link Worker}: client configs, the state directory lock and the
+ * process identity kept in it, topic setup, the state updater and the stream threads.
+ */
 public final class WorkerRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Exactly-once: a transaction left open by a crashed worker holds up readers this long at most. */
+    private static final int TRANSACTION_TIMEOUT_MS = 10_000;
 
     /** Client configs Weir sets itself; a user value for one of them would break its guarantees. */
     private static final List<String> RESERVED_CONSUMER = List.of(ConsumerConfig.GROUP_ID_CONFIG,
@@ -54,24 +64,26 @@ public final class WorkerRuntime {
     private final CountDownLatch terminated;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final RocksDbStores stores;
+    private final StateUpdater updater;
     private volatile Worker.State state = Worker.State.RUNNING;
     private volatile Throwable failure;
 
-    private final RocksDbStores stores;
-
     private WorkerRuntime(Topology topology, MeterRegistry metrics, int threadCount, FileChannel lockChannel, FileLock lock,
-                          RocksDbStores stores) {
-        this.stores = stores;
+                          RocksDbStores stores, StateUpdater updater) {
         this.topology = topology;
         this.metrics = metrics;
         this.terminated = new CountDownLatch(threadCount);
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.stores = stores;
+        this.updater = updater;
     }
 
     public static WorkerRuntime start(Topology topology, WorkerConfig config, MeterRegistry metrics) {
         checkReserved(config);
         String app = topology.appId();
+        boolean exactlyOnce = config.guarantee() == Guarantee.EXACTLY_ONCE;
         String deadLetters = config.errorPolicy() == ErrorPolicy.DEAD_LETTER
                 ? (config.deadLetterTopic() != null ? config.deadLetterTopic() : app + "-dead-letters") : null;
 
@@ -101,11 +113,34 @@ public final class WorkerRuntime {
             throw new WorkerException("State directory " + dir + " is in use by another worker of app \"" + app
                     + "\" on this machine; give each worker its own --state-dir / WorkerConfig.stateDir");
         }
+        String processId;
+        try {
+            processId = processId(dir);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
 
-        WorkerRuntime rt = new WorkerRuntime(topology, metrics, config.threads(), channel, lock,
-                new RocksDbStores(dir, config.blockCacheBytes(), config.writeBufferBytes()));
-        ErrorHandler errors = new ErrorHandler(app, config.errorPolicy(), deadLetters, metrics);
-        String instance = UUID.randomUUID().toString().substring(0, 8);
+        RocksDbStores stores = new RocksDbStores(dir, config.blockCacheBytes(), config.writeBufferBytes());
+        String instance = processId.substring(0, 8);
+        Map<String, Object> restore = base(config);
+        restore.putAll(config.consumerConfigs());
+        restore.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        restore.put(ConsumerConfig.CLIENT_ID_CONFIG, app + "-" + instance + "-restore-consumer");
+        restore.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        restore.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        restore.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        // A restore reads to a known end; at that end the broker need not hold the fetch open.
+        restore.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        restore.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+        if (exactlyOnce) {
+            restore.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+        StateUpdater updater = new StateUpdater(app + "-" + instance + "-StateUpdater", app,
+                new KafkaConsumer<>(restore, new ByteArrayDeserializer(), new ByteArrayDeserializer()), metrics,
+                config.stateLockTimeout());
+
+        WorkerRuntime rt = new WorkerRuntime(topology, metrics, config.threads(), channel, lock, stores, updater);
         for (int i = 1; i <= config.threads(); i++) {
             String name = app + "-" + instance + "-StreamThread-" + i;
             Map<String, Object> c = base(config);
@@ -119,24 +154,52 @@ public final class WorkerRuntime {
             c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            if (exactlyOnce) {
+                c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            }
             Map<String, Object> p = base(config);
             p.putAll(config.producerConfigs());
             p.put(ProducerConfig.CLIENT_ID_CONFIG, name + "-producer");
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-            Map<String, Object> restore = base(config);
-            restore.putAll(config.consumerConfigs());
-            restore.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            restore.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            rt.threads.add(new StreamThread(name, topology, c, p, restore, rt.stores, errors, config.commitInterval().toMillis(),
-                    metrics, rt::threadFailed));
+            if (exactlyOnce) {
+                // Stable across restarts of this worker: a restarted worker fences its former self at once.
+                p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, app + "-" + processId + "-" + i);
+                p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+            }
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
+            TaskManager tm = TaskManager.create(name, topology, config, deadLetters, consumer, () -> new KafkaProducer<>(p),
+                    updater, stores, System::currentTimeMillis, metrics);
+            rt.threads.add(new StreamThread(name, topology, consumer, tm, rt::threadFailed));
         }
         log.info("Starting worker of app {} with {}", app, config);
+        updater.start();
         for (StreamThread t : rt.threads) {
             t.startWithLatch(rt.terminated);
         }
         return rt;
+    }
+
+    /** This worker's identity, kept in its state directory so that it survives restarts. */
+    private static String processId(Path dir) {
+        Path file = dir.resolve("process-id");
+        try {
+            if (Files.exists(file)) {
+                String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (id.matches("[0-9a-f-]{36}")) {
+                    return id;
+                }
+                log.warn("Ignoring malformed process id in {}; making a new one", file);
+            }
+            String id = UUID.randomUUID().toString();
+            Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+            return id;
+        } catch (IOException e) {
+            throw new WorkerException("Cannot read or write the process id " + file + ": " + e.getMessage()
+                    + "; pass a writable directory with --state-dir / WorkerConfig.stateDir", e);
+        }
     }
 
     private static Map<String, Object> base(WorkerConfig config) {
@@ -159,7 +222,22 @@ public final class WorkerRuntime {
         }
         if (!refused.isEmpty()) {
             throw new WorkerException("Client configs " + refused + " are set by Weir itself (the app id is the group id; Weir's"
-                    + " assignor, byte-array serdes and offset commits keep its guarantees); remove them from the worker config");
+                    + " assignor, byte-array serdes, offset commits and transactions keep its guarantees); remove them from the"
+                    + " worker config");
+        }
+        if (config.guarantee() == Guarantee.EXACTLY_ONCE) {
+            Object isolation = config.consumerConfigs().getOrDefault(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    config.clientConfigs().get(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
+            if (isolation != null && !"read_committed".equals(isolation.toString())) {
+                throw new WorkerException("isolation.level=" + isolation + " cannot be used with guarantee EXACTLY_ONCE: a worker"
+                        + " must not read records of aborted transactions; remove the setting");
+            }
+            Object idempotence = config.producerConfigs().getOrDefault(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    config.clientConfigs().get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
+            if (idempotence != null && !Boolean.parseBoolean(idempotence.toString())) {
+                throw new WorkerException("enable.idempotence=false cannot be used with guarantee EXACTLY_ONCE: transactions need"
+                        + " the idempotent producer; remove the setting");
+            }
         }
     }
 
@@ -191,15 +269,21 @@ public final class WorkerRuntime {
         return out;
     }
 
+    public Set<TaskId> runningTasks() {
+        Set<TaskId> out = new TreeSet<>();
+        threads.forEach(t -> out.addAll(t.runningTasks()));
+        return out;
+    }
+
     public void awaitTermination() throws InterruptedException {
         terminated.await();
-        releaseLock();
+        releaseResources();
     }
 
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         boolean done = terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (done) {
-            releaseLock();
+            releaseResources();
         }
         return done;
     }
@@ -223,14 +307,15 @@ public final class WorkerRuntime {
                 state = Worker.State.STOPPED;
             }
         }
-        releaseLock();
+        releaseResources();
     }
 
-    private synchronized void releaseLock() {
+    private synchronized void releaseResources() {
         if (!lockChannel.isOpen()) {
             return;
         }
         if (terminated.getCount() == 0) {
+            updater.close();
             // Native memory shared by the stores; only safe once every thread closed its stores.
             stores.close();
         }

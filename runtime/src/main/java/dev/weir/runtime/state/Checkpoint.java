@@ -1,12 +1,15 @@
 package dev.weir.runtime.state;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,22 +19,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A task's checkpoint: for each table, the changelog offset its local store holds everything
- * before. Written after the stores and the producer were flushed, read on assignment to restore
- * only what came after. One line per table: {@code <table> <next changelog offset>}.
+ * before. Written after the stores were flushed; read when the task's stores open, to restore
+ * only what came after. One line per table: {@code <table> <next changelog offset>}. Written to
+ * a temporary file, synced, moved over the old one and the directory synced, so that after a
+ * crash (of the process or of the machine) there is the old checkpoint or the new one, whole.
  */
-public final class Checkpoint {
+final class Checkpoint {
 
     private static final Logger log = LoggerFactory.getLogger(Checkpoint.class);
     private static final String HEADER = "weir-checkpoint 1";
 
     private final Path file;
 
-    public Checkpoint(Path taskDir) {
+    Checkpoint(Path taskDir) {
         this.file = taskDir.resolve(".checkpoint");
     }
 
+    Path file() {
+        return file;
+    }
+
     /** The offsets, or an empty map when there is no readable checkpoint (then stores are rebuilt). */
-    public Map<String, Long> read() {
+    Map<String, Long> read() {
         if (!Files.exists(file)) {
             return Map.of();
         }
@@ -53,21 +62,38 @@ public final class Checkpoint {
         }
     }
 
-    /** Replaces the checkpoint atomically, so a crash leaves the old or the new one, never half. */
-    public void write(Map<String, Long> offsets) {
-        List<String> lines = new ArrayList<>();
-        lines.add(HEADER);
-        new TreeMap<>(offsets).forEach((table, offset) -> lines.add(table + " " + offset));
+    /** Replaces the checkpoint atomically and durably. */
+    void write(Map<String, Long> offsets) {
+        StringBuilder text = new StringBuilder(HEADER).append('\n');
+        new TreeMap<>(offsets).forEach((table, offset) -> text.append(table).append(' ').append(offset).append('\n'));
         Path tmp = file.resolveSibling(".checkpoint.tmp");
         try {
-            Files.write(tmp, lines, StandardCharsets.UTF_8);
+            Files.createDirectories(file.getParent());
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncDirectory(file.getParent());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Cannot write checkpoint " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes the rename durable; not every platform can open a directory, and then the rename is as durable as it gets. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            log.debug("Cannot sync directory {}: {}", dir, e.toString());
         }
     }
 

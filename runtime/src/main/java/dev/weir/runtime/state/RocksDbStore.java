@@ -3,9 +3,12 @@ package dev.weir.runtime.state;
 import dev.weir.runtime.engine.ByteStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -13,26 +16,31 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * A table partition in RocksDB. Writes arrive in batches (the table's cache flushes them);
- * the write-ahead log is on but not synced per write: {@link #flush()} syncs it before the host
- * writes a checkpoint, so a checkpoint never claims more than the store holds after a crash.
+ * A table partition in RocksDB. Writes arrive in batches (committed table changes, restored
+ * changelog records) without a write-ahead log: the changelog is the log. {@link #flush()} moves
+ * the memtables to disk, and a checkpoint is written only after it, so a checkpoint never claims
+ * more than the store holds after a crash; whatever the store holds beyond it is replayed
+ * (idempotently) from the changelog.
  */
-public final class RocksDbStore implements ByteStore {
+final class RocksDbStore implements ByteStore {
 
     private final String name;
     private final RocksDB db;
-    private final org.rocksdb.Options options;
-    private final WriteOptions writeOptions = new WriteOptions();
-    /** For restores: the changelog can replay them, so no write-ahead log; {@link #flushMemtables()} ends a restore. */
-    private final WriteOptions unlogged = new WriteOptions().setDisableWAL(true);
-    private boolean unloggedPending;
-    private final boolean empty;
+    private final Options options;
+    private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
+    private final Runnable onClose;
+    private boolean closed;
 
-    RocksDbStore(String name, Path dir, org.rocksdb.Options options, boolean empty) throws RocksDBException {
+    RocksDbStore(String name, Path dir, Options options, Runnable onClose) throws RocksDBException {
         this.name = name;
-        this.empty = empty;
         this.options = options;
-        this.db = RocksDB.open(options, dir.toString());
+        this.onClose = onClose;
+        try {
+            this.db = RocksDB.open(options, dir.toString());
+        } catch (RocksDBException e) {
+            writeOptions.close();
+            throw e;
+        }
     }
 
     @Override
@@ -61,13 +69,10 @@ public final class RocksDbStore implements ByteStore {
         }
     }
 
-    /**
-     * Writes changelog records in their order (a null value deletes), without the write-ahead
-     * log; the next {@link #flush()} puts them on disk.
-     */
-    void writeRestored(java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records, long end) {
+    /** Writes changelog records below {@code end} in their order (a null value deletes), in one batch. */
+    void writeRestored(List<ConsumerRecord<byte[], byte[]>> records, long end) {
         try (WriteBatch wb = new WriteBatch()) {
-            for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r : records) {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
                 if (r.offset() >= end) {
                     break;
                 }
@@ -77,12 +82,11 @@ public final class RocksDbStore implements ByteStore {
                     wb.put(r.key(), r.value());
                 }
             }
-            db.write(unlogged, wb);
+            db.write(writeOptions, wb);
         } catch (RocksDBException e) {
             throw new IllegalStateException("RocksDB store " + name + " failed to restore " + records.size() + " records: "
                     + e.getMessage(), e);
         }
-        unloggedPending = true;
     }
 
     private static byte[] bytes(ByteBuffer b) {
@@ -103,22 +107,9 @@ public final class RocksDbStore implements ByteStore {
         }
     }
 
+    /** Moves the memtables to disk (RocksDB syncs the files it writes). */
     @Override
     public void flush() {
-        if (unloggedPending) {
-            // Restored data lives only in memtables until flushed: before a checkpoint may count on it.
-            flushMemtables();
-            unloggedPending = false;
-        }
-        try {
-            db.flushWal(true);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("RocksDB store " + name + " failed to sync its write-ahead log: " + e.getMessage(), e);
-        }
-    }
-
-    /** Moves the memtables to disk; used before a clean close so the next open reads no log. */
-    void flushMemtables() {
         try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
             db.flush(fo);
         } catch (RocksDBException e) {
@@ -131,20 +122,24 @@ public final class RocksDbStore implements ByteStore {
         return true;
     }
 
-    /** Whether the store was created empty now (new, wiped or rebuilt after corruption): a checkpoint does not apply to it. */
-    public boolean createdEmpty() {
-        return empty;
+    /** Closes every native handle; what was not flushed is lost (it is in the changelog). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            db.close();
+        } finally {
+            writeOptions.close();
+            options.close();
+            onClose.run();
+        }
     }
 
     @Override
-    public void close() {
-        try {
-            flushMemtables();
-        } finally {
-            writeOptions.close();
-            unlogged.close();
-            db.close();
-            options.close();
-        }
+    public String toString() {
+        return "RocksDbStore{" + name + "}";
     }
 }

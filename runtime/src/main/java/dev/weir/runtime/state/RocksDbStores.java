@@ -2,14 +2,15 @@ package dev.weir.runtime.state;
 
 import dev.weir.dsl.Table;
 import dev.weir.dsl.TableOptions;
-import dev.weir.runtime.engine.ByteStore;
 import dev.weir.runtime.engine.InMemoryByteStore;
-import dev.weir.runtime.state.StoreProvider;
 import dev.weir.runtime.engine.TaskId;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
@@ -17,6 +18,7 @@ import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBufferManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens a worker's table stores: RocksDB under {@code <state dir>/<app>/<task>/<table>}, all of
  * them sharing one block cache and one write-buffer budget so the worker's memory stays bounded
- * however many tasks it runs; or memory for tables declared in memory. A store that cannot be
- * opened (corrupt) is deleted and opened empty, to be rebuilt from its changelog.
+ * however many tasks it runs; or memory for tables declared in memory.
+ *
+ * <p>A store that RocksDB reports corrupt is deleted and opened empty, to be rebuilt from its
+ * changelog. A store whose lock is held, or that cannot be opened for lack of file handles, is
+ * left alone: {@link StoreLockedException} names the directory and, when this worker holds it,
+ * the task that does.
  */
 public final class RocksDbStores implements StoreProvider, AutoCloseable {
 
@@ -38,6 +44,8 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
     private final Path appDir;
     private final Cache cache;
     private final WriteBufferManager writeBuffers;
+    /** Stores this worker has open, by directory: who holds a lock RocksDB refuses. */
+    private final Map<Path, String> open = new ConcurrentHashMap<>();
 
     public RocksDbStores(Path appDir, long blockCacheBytes, long writeBufferBytes) {
         this.appDir = appDir;
@@ -45,37 +53,88 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
         this.writeBuffers = new WriteBufferManager(writeBufferBytes, cache);
     }
 
-    /** The directory of a task's state. */
+    @Override
     public Path taskDir(TaskId task) {
         return appDir.resolve(task.toString());
     }
 
     @Override
-    public ByteStore open(TaskId task, Table<?, ?> table, boolean fresh) {
+    public Opened open(TaskId task, Table<?, ?> table) {
         if (table.options().store() == TableOptions.Store.IN_MEMORY) {
-            return new InMemoryByteStore();
+            return new Opened(new InMemoryByteStore(), true);
         }
-        Path dir = taskDir(task).resolve(table.name());
+        Path dir = storeDir(task, table);
         String name = table.name() + "@" + task;
+        String holder = open.putIfAbsent(dir, "task " + task + " on thread " + Thread.currentThread().getName());
+        if (holder != null) {
+            throw new StoreLockedException("The store of table \"" + table.name() + "\" for task " + task + " in " + dir
+                    + " is still open by " + holder + " of this worker", null);
+        }
         try {
-            if (fresh) {
-                deleteRecursively(dir);
-            }
             boolean existed = Files.isDirectory(dir) && !isEmpty(dir);
             Files.createDirectories(dir);
             try {
-                return new RocksDbStore(name, dir, options(), !existed);
+                return new Opened(new RocksDbStore(name, dir, options(), () -> open.remove(dir)), !existed);
             } catch (RocksDBException e) {
-                log.warn("RocksDB store {} in {} cannot be opened ({}); deleting it to rebuild it from the changelog",
-                        name, dir, e.getMessage());
+                if (!isCorruption(e)) {
+                    throw new StoreLockedException("RocksDB cannot open the store of table \"" + table.name() + "\" for task "
+                            + task + " in " + dir + " (" + e.getMessage() + "); " + holderHint(e, dir), e);
+                }
+                log.warn("RocksDB store {} in {} is corrupt ({}); deleting it to rebuild it from the changelog", name, dir,
+                        e.getMessage());
                 deleteRecursively(dir);
                 Files.createDirectories(dir);
-                return new RocksDbStore(name, dir, options(), true);
+                return new Opened(new RocksDbStore(name, dir, options(), () -> open.remove(dir)), true);
             }
-        } catch (IOException | RocksDBException e) {
-            throw new IllegalStateException("Cannot open the store of table \"" + table.name() + "\" for task " + task
-                    + " in " + dir + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            open.remove(dir);
+            throw new UncheckedIOException("Cannot open the store of table \"" + table.name() + "\" for task " + task + " in "
+                    + dir + ": " + e.getMessage(), e);
+        } catch (RocksDBException e) {
+            open.remove(dir);
+            throw new IllegalStateException("Cannot open the store of table \"" + table.name() + "\" for task " + task + " in "
+                    + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            open.remove(dir);
+            throw e;
         }
+    }
+
+    private static boolean isCorruption(RocksDBException e) {
+        Status s = e.getStatus();
+        return s != null && s.getCode() == Status.Code.Corruption;
+    }
+
+    private static String holderHint(RocksDBException e, Path dir) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Too many open files")) {
+            return "the process has run out of file handles: raise its limit (ulimit -n) or run fewer tasks per worker";
+        }
+        if (m.contains("lock")) {
+            return "another process holds " + dir.resolve("LOCK") + " (this worker holds the app's state directory lock,"
+                    + " so it is not a Weir worker of this app; find it with lsof " + dir.resolve("LOCK") + ")";
+        }
+        return "the store's data was left as it is";
+    }
+
+    @Override
+    public void wipe(TaskId task, Table<?, ?> table) {
+        if (table.options().store() == TableOptions.Store.IN_MEMORY) {
+            return;
+        }
+        Path dir = storeDir(task, table);
+        if (open.containsKey(dir)) {
+            throw new IllegalStateException("Cannot wipe the store in " + dir + ": it is open");
+        }
+        try {
+            deleteRecursively(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path storeDir(TaskId task, Table<?, ?> table) {
+        return taskDir(task).resolve(table.name());
     }
 
     private Options options() {
@@ -106,8 +165,12 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
         }
     }
 
+    /** Releases the shared cache; every store must be closed first. */
     @Override
     public void close() {
+        if (!open.isEmpty()) {
+            log.warn("Closing RocksDB's shared cache while stores are open: {}", open);
+        }
         writeBuffers.close();
         cache.close();
     }

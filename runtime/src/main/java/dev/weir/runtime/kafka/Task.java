@@ -1,0 +1,51 @@
+package dev.weir.runtime.kafka;
+
+import dev.weir.runtime.engine.PartitionTask;
+import dev.weir.runtime.engine.TaskId;
+import dev.weir.runtime.state.StateManager;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A task as its stream thread's task manager holds it: the engine that processes it, the
+ * stores it owns, and where it is in its life.
+ */
+final class Task {
+
+    /**
+     * A task's life: created with the assignment; restoring while the state updater brings its
+     * stores up to their changelogs (its input partitions paused); running; suspended when a
+     * rebalance takes it after a commit (kept, with its stores open, in case the same rebalance
+     * hands it back); closed.
+     */
+    enum State {
+        CREATED, RESTORING, RUNNING, SUSPENDED, CLOSED
+    }
+
+    final TaskId id;
+    final List<TopicPartition> inputs;
+    final StateManager stateManager;
+    State state = State.CREATED;
+    PartitionTask engine;
+    /** After a reset, the input is read again from the last committed offsets before the task runs. */
+    boolean seekToCommitted;
+    /** The first offset delivered per input partition since the task was assigned: where to go back to when nothing was committed. */
+    final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+
+    Task(TaskId id, List<TopicPartition> inputs, StateManager stateManager) {
+        this.id = id;
+        this.inputs = inputs;
+        this.stateManager = stateManager;
+    }
+
+    boolean stateful() {
+        return stateManager != null;
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + state + ")";
+    }
+}

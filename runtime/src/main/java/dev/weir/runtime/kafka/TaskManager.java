@@ -1,0 +1,859 @@
+package dev.weir.runtime.kafka;
+
+import dev.weir.runtime.ErrorPolicy;
+import dev.weir.runtime.Guarantee;
+import dev.weir.runtime.WorkerConfig;
+import dev.weir.runtime.WorkerException;
+import dev.weir.runtime.engine.CallbackFailureHandler;
+import dev.weir.runtime.engine.PartitionTask;
+import dev.weir.runtime.engine.RecordProcessingException;
+import dev.weir.runtime.engine.TaskId;
+import dev.weir.runtime.state.StateManager;
+import dev.weir.runtime.state.StateUpdater;
+import dev.weir.runtime.state.StoreProvider;
+import dev.weir.serdes.Headers;
+import dev.weir.topology.SubTopology;
+import dev.weir.topology.Topology;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidPidMappingException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tasks of one stream thread and everything that happens to them: what a rebalance does
+ * ({@link #handleRevocation}, {@link #handleAssignment}, {@link #handleLost}), processing
+ * ({@link #process}), callbacks ({@link #punctuate}), what a commit does ({@link #commit}), and
+ * what a failure does.
+ *
+ * <p>A new task with tables is handed to the {@link StateUpdater} with its input partitions
+ * paused; {@link #checkStateUpdater()} starts it once its stores caught up. A commit, for all
+ * running tasks of the thread together: tables send their changes to their changelogs, the
+ * output is made durable (at-least-once: the producer flushes, then the input offsets are
+ * committed; exactly-once: the offsets go into the thread's transaction, which commits), then the
+ * tables write those changes to their stores and checkpoints follow now and then.
+ *
+ * <p>Failures are sorted, not all fatal. A bad record follows the error policy. Output that did
+ * not reach Kafka (the broker is away) or that Kafka refused sends the running tasks back to
+ * their last commit (stores as committed, input read again from the committed offsets).
+ * Fencing, or a commit refused because the group moved on, closes the tasks without committing
+ * and rejoins the group. Only errors that retrying cannot fix (credentials, permissions, a bad
+ * record under {@link ErrorPolicy#FAIL}) stop the thread.
+ *
+ * <p>Used by one thread: the stream thread of a worker, or the testkit's driver.
+ */
+public final class TaskManager {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskManager.class);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SEEK_TIMEOUT = Duration.ofSeconds(5);
+    /** Resets in a row, without a commit between, after which an unknown send error counts as fatal. */
+    private static final int MAX_RESETS_WITHOUT_PROGRESS = 20;
+
+    private final String threadName;
+    private final Topology topology;
+    private final boolean exactlyOnce;
+    private final Consumer<byte[], byte[]> consumer;
+    private final StreamsProducer producer;
+    private final KafkaRecordCollector collector;
+    private final ErrorHandler errors;
+    private final StateUpdater updater;
+    private final StoreProvider stores;
+    private final LongSupplier wallClock;
+    private final MeterRegistry metrics;
+    private final long commitIntervalMs;
+    private final CallbackFailureHandler callbackFailures;
+    private final StateUpdater.Listener restoreListener;
+    private final Counter processed;
+
+    private final Map<TaskId, Task> tasks = new TreeMap<>();
+    private final ConcurrentLinkedQueue<StateManager> restored = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<RuntimeException> restoreFailures = new ConcurrentLinkedQueue<>();
+    /** Running tasks by source topic and partition number: read per record. */
+    private Map<String, Task[]> byTopic = Map.of();
+    private volatile Set<TaskId> taskIds = Set.of();
+    private volatile Set<TaskId> runningIds = Set.of();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private long processedSinceCommit;
+    private long lastCommit;
+    /** How many times the running tasks went back to their last commit: a batch being processed stops when it changes. */
+    private long resets;
+    private int resetsWithoutProgress;
+
+    private TaskManager(String threadName, Topology topology, WorkerConfig config, String deadLetterTopic,
+                        Consumer<byte[], byte[]> consumer, Supplier<Producer<byte[], byte[]>> producers, StateUpdater updater,
+                        StoreProvider stores, LongSupplier wallClock, MeterRegistry metrics) {
+        this.threadName = threadName;
+        this.topology = topology;
+        this.exactlyOnce = config.guarantee() == Guarantee.EXACTLY_ONCE;
+        this.consumer = consumer;
+        this.producer = new StreamsProducer(producers, exactlyOnce, threadName);
+        this.collector = new KafkaRecordCollector(producer, threadName,
+                intConfig(config, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024),
+                intConfig(config, ProducerConfig.BUFFER_MEMORY_CONFIG, 32 * 1024 * 1024));
+        this.errors = new ErrorHandler(topology.appId(), config.errorPolicy(), deadLetterTopic, metrics);
+        this.updater = updater;
+        this.stores = stores;
+        this.wallClock = wallClock;
+        this.metrics = metrics;
+        this.commitIntervalMs = config.commitInterval().toMillis();
+        this.lastCommit = wallClock.getAsLong();
+        this.callbackFailures = (failure, key, value) -> errors.handleCallback(failure, key, value, collector, wallClock.getAsLong());
+        this.restoreListener = new StateUpdater.Listener() {
+            @Override
+            public void restored(StateManager task) {
+                restored.add(task);
+            }
+
+            @Override
+            public void failed(StateManager task, RuntimeException failure) {
+                restoreFailures.add(new WorkerException("Cannot restore the stores of task " + task.task() + " of app \""
+                        + topology.appId() + "\": " + failure.getMessage(), failure));
+            }
+        };
+        this.processed = Counter.builder("weir.records.processed").tag("app", topology.appId()).tag("thread", threadName)
+                .description("Input records processed (skipped and dead-lettered ones included)").register(metrics);
+    }
+
+    /**
+     * A task manager for one stream thread.
+     *
+     * @param deadLetterTopic where {@link ErrorPolicy#DEAD_LETTER} sends bad records (null under other policies)
+     * @param consumer        the thread's consumer in the app's group (the host polls it)
+     * @param producers       makes the thread's producer, again after fencing (transactional under exactly-once)
+     * @param updater         restores the stores of new tasks
+     * @param stores          opens the tasks' stores
+     * @param wallClock       the host's clock (the testkit's is controlled)
+     */
+    public static TaskManager create(String threadName, Topology topology, WorkerConfig config, String deadLetterTopic,
+                                     Consumer<byte[], byte[]> consumer, Supplier<Producer<byte[], byte[]>> producers,
+                                     StateUpdater updater, StoreProvider stores, LongSupplier wallClock, MeterRegistry metrics) {
+        return new TaskManager(threadName, topology, config, deadLetterTopic, consumer, producers, updater, stores, wallClock,
+                metrics);
+    }
+
+    private static int intConfig(WorkerConfig config, String key, int fallback) {
+        Object v = config.producerConfigs().getOrDefault(key, config.clientConfigs().get(key));
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return v instanceof Number n ? n.intValue() : Integer.parseInt(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new WorkerException("Producer config " + key + " must be a number of bytes, got \"" + v + "\"");
+        }
+    }
+
+    // ---------------------------------------------------------------- rebalances
+
+    /**
+     * The group gave this thread {@code partitions} (the whole assignment: Weir's assignor is
+     * eager). Suspended tasks it hands back resume; suspended ones it does not are closed; new
+     * ones are created, those with tables paused and handed to the state updater.
+     */
+    public void handleAssignment(Collection<TopicPartition> partitions) {
+        Set<TaskId> assigned = TaskAssignor.tasksOf(topology, partitions);
+        for (Task t : List.copyOf(tasks.values())) {
+            if (!assigned.contains(t.id)) {
+                closeClean(t);
+            }
+        }
+        List<TaskId> created = new ArrayList<>();
+        for (TaskId id : new TreeSet<>(assigned)) {
+            Task t = tasks.get(id);
+            if (t == null) {
+                t = create(id);
+                tasks.put(id, t);
+                created.add(id);
+                if (t.stateful()) {
+                    restore(t);
+                } else {
+                    tryStart(t);
+                }
+            } else if (t.state == Task.State.SUSPENDED) {
+                if (t.engine != null) {
+                    t.state = Task.State.RUNNING;
+                } else {
+                    restore(t);
+                }
+            }
+        }
+        reindex();
+        if (!created.isEmpty()) {
+            log.info("{} took tasks {}", threadName, created);
+        }
+    }
+
+    private Task create(TaskId id) {
+        SubTopology sub = topology.subTopologies().get(id.subTopology());
+        List<TopicPartition> inputs = new ArrayList<>();
+        for (String topic : sub.sourceTopics()) {
+            inputs.add(new TopicPartition(topic, id.partition()));
+        }
+        StateManager sm = sub.tables().isEmpty() ? null : new StateManager(id, topology, stores);
+        return new Task(id, List.copyOf(inputs), sm);
+    }
+
+    private void restore(Task t) {
+        consumer.pause(t.inputs);
+        t.state = Task.State.RESTORING;
+        updater.add(t.stateManager, restoreListener);
+    }
+
+    /**
+     * The group takes {@code partitions} from this thread. Running tasks emit what they buffer,
+     * commit, and are suspended; restoring ones are taken back from the state updater (which
+     * checkpoints how far they got). When the commit fails because the group moved on, the tasks
+     * are closed without it.
+     */
+    public void handleRevocation(Collection<TopicPartition> partitions) {
+        Set<TaskId> revoked = TaskAssignor.tasksOf(topology, partitions);
+        if (revoked.isEmpty()) {
+            return;
+        }
+        List<Task> running = new ArrayList<>();
+        for (Task t : tasks.values()) {
+            if (t.state == Task.State.RUNNING && revoked.contains(t.id)) {
+                running.add(t);
+            }
+        }
+        try {
+            for (Task t : running) {
+                t.engine.flushBuffers();
+            }
+            commitOrRecover();
+            for (Task t : running) {
+                if (t.state == Task.State.RUNNING) {
+                    t.state = Task.State.SUSPENDED;
+                }
+            }
+        } catch (TaskMigratedException e) {
+            log.warn("{}: {}; closing tasks {} without committing", threadName, e.getMessage(), revoked);
+            closeAllDirty();
+        }
+        for (Task t : List.copyOf(tasks.values())) {
+            if (revoked.contains(t.id) && t.state == Task.State.RESTORING) {
+                updater.remove(t.id);
+                t.state = Task.State.SUSPENDED;
+            } else if (revoked.contains(t.id) && t.state == Task.State.CREATED) {
+                t.state = Task.State.SUSPENDED;
+            }
+        }
+        reindex();
+        log.info("{} gave up tasks {}", threadName, new TreeSet<>(revoked));
+    }
+
+    /**
+     * The group took {@code partitions} without a revocation (this member was kicked out: a
+     * session timeout, a long pause): their tasks are closed without committing; their new owners
+     * read from the last commit. Under exactly-once the open transaction is aborted, which takes
+     * every other running task of the thread back to its last commit too.
+     */
+    public void handleLost(Collection<TopicPartition> partitions) {
+        Set<TaskId> lost = TaskAssignor.tasksOf(topology, partitions);
+        if (lost.isEmpty()) {
+            return;
+        }
+        collector.newGeneration();
+        if (exactlyOnce) {
+            producer.abort();
+        }
+        for (Task t : List.copyOf(tasks.values())) {
+            if (lost.contains(t.id)) {
+                closeDirty(t);
+            }
+        }
+        if (exactlyOnce) {
+            resetRunningTasks();
+        }
+        reindex();
+        log.warn("{} lost tasks {} without committing; their new owners read from the last commit", threadName, new TreeSet<>(lost));
+    }
+
+    // ---------------------------------------------------------------- restores
+
+    /**
+     * Starts the tasks whose stores caught up, resumes their input, and retries what waits for
+     * the broker (a transactional producer's initialization, the committed offsets of a task that
+     * was reset).
+     *
+     * @throws WorkerException when a task's stores cannot be restored
+     */
+    public void checkStateUpdater() {
+        RuntimeException failure = restoreFailures.poll();
+        if (failure != null) {
+            throw failure;
+        }
+        StateManager sm;
+        boolean changed = false;
+        while ((sm = restored.poll()) != null) {
+            Task t = tasks.get(sm.task());
+            if (t != null && t.stateManager == sm && t.state == Task.State.RESTORING) {
+                t.state = Task.State.CREATED;
+                changed = true;
+            } else if (t != null && t.stateManager == sm && t.state == Task.State.SUSPENDED && t.engine == null) {
+                // Restored just before its partitions were revoked; if they come back it starts at once.
+                t.state = Task.State.SUSPENDED;
+            }
+        }
+        for (Task t : tasks.values()) {
+            if (t.state == Task.State.CREATED) {
+                changed |= tryStart(t);
+            }
+        }
+        if (changed) {
+            reindex();
+        }
+    }
+
+    /** Starts a task whose stores are ready; returns false (to retry) while the producer or the offsets wait for the broker. */
+    private boolean tryStart(Task t) {
+        try {
+            producer.init();
+        } catch (TimeoutException | WakeupException e) {
+            log.debug("{}: producer not ready yet ({}); task {} waits", threadName, e.toString(), t.id);
+            consumer.pause(t.inputs);
+            return false;
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw new WorkerException(threadName + ": another producer with this thread's transactional.id started (" + e
+                    + "); two workers share a state directory identity. Give each worker its own --state-dir.", e);
+        }
+        if (t.seekToCommitted && !seekToCommitted(t)) {
+            consumer.pause(t.inputs);
+            return false;
+        }
+        t.seekToCommitted = false;
+        t.engine = new PartitionTask(topology, t.id, collector, wallClock, t.stateful() ? t.stateManager.stores() : Map.of(),
+                callbackFailures, metrics);
+        t.state = Task.State.RUNNING;
+        consumer.resume(t.inputs);
+        return true;
+    }
+
+    /** Puts the task's input positions back at the last committed offsets; false while they cannot be read. */
+    private boolean seekToCommitted(Task t) {
+        Map<TopicPartition, OffsetAndMetadata> offsets;
+        try {
+            offsets = consumer.committed(new HashSet<>(t.inputs), SEEK_TIMEOUT);
+        } catch (RetriableException e) {
+            log.debug("{}: committed offsets of task {} not readable yet ({})", threadName, t.id, e.toString());
+            return false;
+        }
+        for (TopicPartition tp : t.inputs) {
+            OffsetAndMetadata om = offsets.get(tp);
+            Long first = t.firstOffsets.get(tp);
+            if (om != null) {
+                consumer.seek(tp, om.offset());
+            } else if (first != null) {
+                consumer.seek(tp, first);
+            }
+            committed.remove(tp);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- processing
+
+    /** Processes what the consumer returned, record by record, through the running tasks. */
+    public void process(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            long generation = resets;
+            for (TopicPartition tp : records.partitions()) {
+                List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+                Task t = running(tp.topic(), tp.partition());
+                if (t == null) {
+                    notRunning(tp, list.get(0).offset());
+                    continue;
+                }
+                t.firstOffsets.putIfAbsent(tp, list.get(0).offset());
+                for (ConsumerRecord<byte[], byte[]> r : list) {
+                    processOne(t, r.topic(), r.partition(), r.offset(), r.timestamp(), KafkaHeaders.fromKafka(r.headers()), r.key(),
+                            r.value());
+                    if (resets != generation) {
+                        // The tasks went back to their last commit; the rest of this batch is read again.
+                        return;
+                    }
+                }
+            }
+            collector.checkFailures();
+        } catch (TaskCorruptedException e) {
+            handleCorruption(e);
+        } catch (TaskMigratedException e) {
+            handleMigration(e);
+        }
+    }
+
+    /**
+     * Processes one record: the host's own loop (the testkit's driver) calls this instead of
+     * {@link #process(ConsumerRecords)}. The record's task must be running.
+     */
+    public void process(String topic, int partition, long offset, long timestamp, Headers headers, byte[] key, byte[] value) {
+        Task t = running(topic, partition);
+        if (t == null) {
+            throw new IllegalStateException("No running task of " + threadName + " reads " + topic + "-" + partition
+                    + "; tasks: " + tasks.values());
+        }
+        try {
+            t.firstOffsets.putIfAbsent(new TopicPartition(topic, partition), offset);
+            processOne(t, topic, partition, offset, timestamp, headers, key, value);
+            collector.checkFailures();
+        } catch (TaskCorruptedException e) {
+            handleCorruption(e);
+        } catch (TaskMigratedException e) {
+            handleMigration(e);
+        }
+    }
+
+    private void processOne(Task t, String topic, int partition, long offset, long timestamp, Headers headers, byte[] key,
+                            byte[] value) {
+        try {
+            t.engine.process(topic, partition, offset, timestamp, headers, key, value);
+        } catch (RecordProcessingException e) {
+            errors.handle(e, topic, partition, offset, timestamp, headers, key, value, collector);
+            t.engine.skip(topic, offset);
+        }
+        processedSinceCommit++;
+    }
+
+    private Task running(String topic, int partition) {
+        Task[] byPartition = byTopic.get(topic);
+        Task t = byPartition == null || partition >= byPartition.length ? null : byPartition[partition];
+        return t != null && t.state == Task.State.RUNNING ? t : null;
+    }
+
+    /**
+     * Records of a partition whose task does not run (it started restoring, or went back to its
+     * last commit, after the fetch): read them again later rather than lose them.
+     */
+    private void notRunning(TopicPartition tp, long firstOffset) {
+        Task owner = null;
+        for (Task t : tasks.values()) {
+            if (t.inputs.contains(tp)) {
+                owner = t;
+            }
+        }
+        if (owner == null || owner.seekToCommitted) {
+            return;
+        }
+        consumer.seek(tp, firstOffset);
+        consumer.pause(List.of(tp));
+    }
+
+    /** Runs every running task's due callbacks. */
+    public void punctuate() {
+        try {
+            for (Task t : tasks.values()) {
+                if (t.state == Task.State.RUNNING && t.engine.nextPunctuation() <= wallClock.getAsLong()) {
+                    t.engine.punctuate();
+                }
+            }
+            collector.checkFailures();
+        } catch (TaskCorruptedException e) {
+            handleCorruption(e);
+        } catch (TaskMigratedException e) {
+            handleMigration(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- commits
+
+    /** Commits when the commit interval passed, or a task asks for it (a table holds many changes). */
+    public void maybeCommit() {
+        if (commitRequested() || wallClock.getAsLong() - lastCommit >= commitIntervalMs) {
+            commit();
+        }
+    }
+
+    /** Whether a running task asks for a commit before the interval (a table holds many changes). */
+    public boolean commitRequested() {
+        for (Task t : tasks.values()) {
+            if (t.state == Task.State.RUNNING && t.engine.commitRequested()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a running task has processed or changed anything since the last commit. */
+    public boolean commitNeeded() {
+        for (Task t : tasks.values()) {
+            if (t.state == Task.State.RUNNING && t.engine.commitNeeded()) {
+                return true;
+            }
+        }
+        return producer.transactionInFlight();
+    }
+
+    /** Commits every running task now; recovers from what a failed commit means. */
+    public void commit() {
+        try {
+            commitOrRecover();
+        } catch (TaskMigratedException e) {
+            handleMigration(e);
+        }
+    }
+
+    /** A commit, recovering here from corruption; migration is left to the caller (whose recovery depends on where it is). */
+    private void commitOrRecover() {
+        try {
+            commitRunning();
+        } catch (TaskCorruptedException e) {
+            handleCorruption(e);
+        }
+    }
+
+    private void commitRunning() {
+        lastCommit = wallClock.getAsLong();
+        List<Task> running = new ArrayList<>();
+        boolean needed = false;
+        for (Task t : tasks.values()) {
+            if (t.state == Task.State.RUNNING) {
+                running.add(t);
+                needed |= t.engine.commitNeeded();
+            }
+        }
+        if (!needed && !producer.transactionInFlight()) {
+            return;
+        }
+        for (Task t : running) {
+            try {
+                t.engine.prepareCommit();
+            } catch (RecordProcessingException e) {
+                throw new WorkerException(e.getMessage() + " (a table's change cannot be written to its changelog, so the"
+                        + " table cannot be kept; fix the table's serde or make its values fit the producer's max.request.size)", e);
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Task t : running) {
+            for (Map.Entry<String, Long> e : t.engine.committableOffsets().entrySet()) {
+                TopicPartition tp = new TopicPartition(e.getKey(), t.id.partition());
+                // Under exactly-once every processed partition goes into the transaction: the group then checks this
+                // member's generation, which fences a zombie even when nothing moved.
+                if (exactlyOnce || !e.getValue().equals(committed.get(tp))) {
+                    offsets.put(tp, new OffsetAndMetadata(e.getValue()));
+                }
+            }
+        }
+        if (exactlyOnce) {
+            commitTransaction(offsets);
+            applyCommitted(running, offsets);
+        } else {
+            producer.flush();
+            collector.checkFailures();
+            applyCommitted(running, offsets);
+            commitOffsets(offsets);
+        }
+        processed.increment(processedSinceCommit);
+        processedSinceCommit = 0;
+        resetsWithoutProgress = 0;
+    }
+
+    private void commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            producer.commitTransaction(offsets, consumer.groupMetadata());
+        } catch (ProducerFencedException | InvalidProducerEpochException | InvalidPidMappingException | CommitFailedException
+                 | UnknownMemberIdException | IllegalGenerationException | RebalanceInProgressException e) {
+            throw new TaskMigratedException("The commit of " + threadName + "'s transaction was refused (" + e + "): the group"
+                    + " gave its tasks to another member", e);
+        } catch (TimeoutException e) {
+            throw new TaskCorruptedException("The commit of " + threadName + "'s transaction did not finish in time (" + e
+                    + "); its outcome is unknown, so a new producer finishes it and the tasks go back to what is committed", e, true);
+        } catch (KafkaException e) {
+            collector.checkFailures();
+            throw new TaskCorruptedException("The commit of " + threadName + "'s transaction failed (" + e + "); it is aborted"
+                    + " and the tasks go back to their last commit", e, false);
+        }
+        collector.checkFailures();
+    }
+
+    private void commitOffsets(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets, COMMIT_TIMEOUT);
+            offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
+            collector.committed(Map.copyOf(committedOffsets(offsets)));
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            throw new TaskMigratedException("The offset commit of " + threadName + " was refused (" + e + "): the group is"
+                    + " moving its tasks; their new owners process from the last commit", e);
+        } catch (TimeoutException e) {
+            // The output is durable; only the offsets wait. The next commit sends them again (with what came since).
+            log.warn("{}: committing {} offsets timed out ({}); retrying with the next commit", threadName, offsets.size(),
+                    e.getMessage());
+        }
+    }
+
+    private static Map<TopicPartition, Long> committedOffsets(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        offsets.forEach((tp, om) -> out.put(tp, om.offset()));
+        return out;
+    }
+
+    /** The output is durable: tables write what they sent to their stores, which then hold everything before the acknowledged changelog offsets. */
+    private void applyCommitted(List<Task> running, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, Long> acked = collector.takeAcked();
+        for (Task t : running) {
+            t.engine.postCommit();
+            if (t.stateful()) {
+                t.stateManager.committed(acked);
+                if (t.stateManager.checkpointDue()) {
+                    t.stateManager.checkpoint();
+                }
+            }
+        }
+        if (exactlyOnce) {
+            offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
+            collector.committed(committedOffsets(offsets));
+        }
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    private void handleCorruption(TaskCorruptedException e) {
+        resets++;
+        resetsWithoutProgress++;
+        if (resetsWithoutProgress > MAX_RESETS_WITHOUT_PROGRESS && !(e.getCause() instanceof RetriableException)) {
+            throw new WorkerException(threadName + " went back to its last commit " + resetsWithoutProgress + " times in a row"
+                    + " without committing anything: " + e.getMessage(), e);
+        }
+        log.warn("{}: {}", threadName, e.getMessage());
+        collector.newGeneration();
+        if (exactlyOnce) {
+            if (e.recreateProducer()) {
+                producer.recreate();
+            } else {
+                producer.abort();
+            }
+        }
+        resetRunningTasks();
+        reindex();
+    }
+
+    /** Takes every running task back to its last commit: engine dropped, stores caught up with their changelogs, input from the committed offsets. */
+    private void resetRunningTasks() {
+        for (Task t : tasks.values()) {
+            if (t.state != Task.State.RUNNING) {
+                continue;
+            }
+            closeEngine(t);
+            t.seekToCommitted = true;
+            if (t.stateful()) {
+                t.stateManager.resetRestoreState();
+                restore(t);
+            } else {
+                consumer.pause(t.inputs);
+                t.state = Task.State.CREATED;
+            }
+        }
+    }
+
+    private void handleMigration(TaskMigratedException e) {
+        log.warn("{}: {}; closing its tasks without committing and rejoining the group", threadName, e.getMessage());
+        closeAllDirty();
+        reindex();
+        try {
+            consumer.enforceRebalance("Weir: tasks of " + threadName + " migrated: " + e.getMessage());
+        } catch (RuntimeException ex) {
+            log.debug("{}: cannot request a rebalance ({}); the group protocol rejoins by itself", threadName, ex.toString());
+        }
+    }
+
+    private void closeAllDirty() {
+        collector.newGeneration();
+        if (exactlyOnce) {
+            producer.recreate();
+        }
+        for (Task t : List.copyOf(tasks.values())) {
+            closeDirty(t);
+        }
+        committed.clear();
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    private void closeEngine(Task t) {
+        if (t.engine != null) {
+            try {
+                t.engine.close();
+            } catch (RuntimeException e) {
+                log.warn("Closing the processors of task {} failed: {}", t.id, e.toString());
+            }
+            t.engine = null;
+        }
+    }
+
+    /** Closes a task that committed (or never ran): its stores get a last checkpoint. */
+    private void closeClean(Task t) {
+        if (t.state == Task.State.RESTORING) {
+            updater.remove(t.id);
+        }
+        closeEngine(t);
+        if (t.stateful()) {
+            t.stateManager.close();
+        }
+        t.state = Task.State.CLOSED;
+        tasks.remove(t.id);
+        for (TopicPartition tp : t.inputs) {
+            committed.remove(tp);
+        }
+    }
+
+    /**
+     * Closes a task without committing. Its stores hold only committed changes (they are written
+     * after a commit), so they keep a checkpoint all the same.
+     */
+    private void closeDirty(Task t) {
+        closeClean(t);
+    }
+
+    /**
+     * Stops: when {@code clean}, running tasks emit what they buffer and commit first; every task
+     * is closed, its stores checkpointed.
+     */
+    public void shutdown(boolean clean) {
+        if (clean) {
+            try {
+                for (Task t : tasks.values()) {
+                    if (t.state == Task.State.RUNNING) {
+                        t.engine.flushBuffers();
+                    }
+                }
+                try {
+                    commitRunning();
+                } catch (WakeupException e) {
+                    // The shutdown's wake-up arrived after the poll loop's last consumer call and hit this commit instead.
+                    commitRunning();
+                }
+            } catch (RuntimeException e) {
+                log.warn("{}: the last commit failed ({}); closing the tasks without it", threadName, e.toString());
+                collector.newGeneration();
+                if (exactlyOnce) {
+                    producer.abort();
+                }
+            }
+        } else {
+            collector.newGeneration();
+            if (exactlyOnce) {
+                producer.abort();
+            }
+        }
+        for (Task t : List.copyOf(tasks.values())) {
+            closeClean(t);
+        }
+        reindex();
+    }
+
+    /** Closes the producer; call after {@link #shutdown}. */
+    public void closeProducer(Duration timeout) {
+        producer.close(timeout);
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    private void reindex() {
+        Map<String, Task[]> index = new HashMap<>();
+        for (Task t : tasks.values()) {
+            if (t.state != Task.State.RUNNING) {
+                continue;
+            }
+            int p = t.id.partition();
+            for (TopicPartition tp : t.inputs) {
+                Task[] arr = index.get(tp.topic());
+                if (arr == null || arr.length <= p) {
+                    arr = arr == null ? new Task[p + 1] : Arrays.copyOf(arr, p + 1);
+                    index.put(tp.topic(), arr);
+                }
+                arr[p] = t;
+            }
+        }
+        byTopic = index;
+        taskIds = Set.copyOf(tasks.keySet());
+        Set<TaskId> running = new HashSet<>();
+        tasks.forEach((id, t) -> {
+            if (t.state == Task.State.RUNNING) {
+                running.add(id);
+            }
+        });
+        runningIds = Set.copyOf(running);
+    }
+
+    /** The tasks this thread holds, whatever their state; safe to call from any thread. */
+    public Set<TaskId> taskIds() {
+        return taskIds;
+    }
+
+    /** The tasks that run (process records) now; safe to call from any thread. */
+    public Set<TaskId> runningTaskIds() {
+        return runningIds;
+    }
+
+    /** Each task's state, for logs and tests. */
+    public Map<TaskId, String> taskStates() {
+        Map<TaskId, String> out = new LinkedHashMap<>();
+        tasks.forEach((id, t) -> out.put(id, t.state.name()));
+        return out;
+    }
+
+    /** Whether every task of the thread runs (none restoring or waiting). */
+    public boolean allRunning() {
+        for (Task t : tasks.values()) {
+            if (t.state != Task.State.RUNNING) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The engine of a running task, for inspection (the testkit reads tables through it); null when it does not run. */
+    public PartitionTask engine(TaskId id) {
+        Task t = tasks.get(id);
+        return t == null ? null : t.engine;
+    }
+
+    /** The wall-clock time of the next due callback of a running task, or {@code Long.MAX_VALUE}. */
+    public long nextPunctuation() {
+        long next = Long.MAX_VALUE;
+        for (Task t : tasks.values()) {
+            if (t.state == Task.State.RUNNING) {
+                next = Math.min(next, t.engine.nextPunctuation());
+            }
+        }
+        return next;
+    }
+}
