@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The broker listens on a free port of 127.0.0.1 (plaintext, no authentication) and keeps
  * its metadata and topic data in a new temporary directory, which {@link #close()} deletes.
+ * {@link #stop()} and {@link #restart()} take it away and bring it back on the same port and
+ * directory, as an outage would, for tests of what clients do meanwhile.
  * It starts in a few seconds; consumer groups (classic and consumer protocols), transactions
  * and compacted topics work on it. Its defaults suit a single node and fast tests:
  * <ul>
@@ -78,15 +80,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String TEMP_PREFIX = "weir-kafka-";
 
     private final Path directory;
-    private final KraftNode node;
+    private final Map<String, String> brokerConfig;
     private final String bootstrapServers;
-    private final Admin admin;
+    private final int brokerPort;
+    private final int controllerPort;
+    private KraftNode node;
+    private Admin admin;
     private boolean closed;
 
-    private EmbeddedKafka(Path directory, KraftNode node, Admin admin) {
+    private EmbeddedKafka(Path directory, Map<String, String> brokerConfig, KraftNode node, Admin admin) {
         this.directory = directory;
+        this.brokerConfig = brokerConfig;
         this.node = node;
-        this.bootstrapServers = "127.0.0.1:" + node.brokerPort();
+        this.brokerPort = node.brokerPort();
+        this.controllerPort = node.controllerPort();
+        this.bootstrapServers = "127.0.0.1:" + brokerPort;
         this.admin = admin;
     }
 
@@ -174,6 +182,55 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * Stops the broker and controller as a broker outage would, keeping their port and
+     * directory: clients lose their connections and retry. {@link #restart()} brings the broker
+     * back with its topics, committed offsets and transactions. Does nothing when stopped.
+     *
+     * @throws KafkaException if a part did not stop cleanly (the rest is stopped regardless)
+     */
+    public synchronized void stop() {
+        requireOpen();
+        if (node == null) {
+            return;
+        }
+        KafkaException failure = new KafkaException("the embedded Kafka broker did not stop cleanly");
+        shutdown(admin, node, null, failure);
+        node = null;
+        admin = null;
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Starts a {@link #stop() stopped} broker again on the same port, directory and
+     * configuration; returns once it serves clients. Does nothing when it runs.
+     *
+     * @throws KafkaException if it cannot start, for example because another process took its port
+     */
+    public synchronized void restart() {
+        requireOpen();
+        if (node != null) {
+            return;
+        }
+        try {
+            node = KraftNode.restart(directory.resolve("metadata"), directory.resolve("data"), brokerConfig, controllerPort,
+                    brokerPort);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new KafkaException("the embedded Kafka broker did not restart on " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+        admin = newAdmin(brokerPort);
+    }
+
+    /** Whether the broker runs (it is not stopped or closed). */
+    public synchronized boolean isRunning() {
+        return !closed && node != null;
+    }
+
+    /**
      * Stops the broker and controller and deletes the temporary directory. Calling it again does
      * nothing.
      *
@@ -188,8 +245,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         closed = true;
         KafkaException failure = new KafkaException("the embedded Kafka broker did not close cleanly");
         shutdown(admin, node, directory, failure);
+        node = null;
+        admin = null;
         if (failure.getSuppressed().length > 0) {
             throw failure;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the embedded Kafka broker at " + bootstrapServers + " is closed");
         }
     }
 
@@ -199,8 +264,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private synchronized Admin admin() {
-        if (closed) {
-            throw new IllegalStateException("the embedded Kafka broker at " + bootstrapServers + " is closed");
+        requireOpen();
+        if (admin == null) {
+            throw new IllegalStateException("the embedded Kafka broker at " + bootstrapServers + " is stopped; restart() it first");
         }
         return admin;
     }
@@ -272,11 +338,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     Files.createDirectory(directory.resolve("metadata")),
                     Files.createDirectory(directory.resolve("data")),
                     brokerConfig);
-            Map<String, Object> adminConfig = new HashMap<>();
-            adminConfig.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + node.brokerPort());
-            adminConfig.put(CommonClientConfigs.CLIENT_ID_CONFIG, "weir-embedded-kafka-admin");
-            admin = Admin.create(adminConfig);
-            return new EmbeddedKafka(directory, node, admin);
+            admin = newAdmin(node.brokerPort());
+            return new EmbeddedKafka(directory, brokerConfig, node, admin);
         } catch (Exception | Error e) {
             shutdown(admin, node, directory, e);
             if (e instanceof InterruptedException) {
@@ -287,6 +350,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             throw new KafkaException("the embedded Kafka broker did not start: " + e.getMessage(), e);
         }
+    }
+
+    private static Admin newAdmin(int port) {
+        Map<String, Object> adminConfig = new HashMap<>();
+        adminConfig.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
+        adminConfig.put(CommonClientConfigs.CLIENT_ID_CONFIG, "weir-embedded-kafka-admin");
+        return Admin.create(adminConfig);
     }
 
     /** Closes whatever is not null, adding each failure to {@code failures} as suppressed. */

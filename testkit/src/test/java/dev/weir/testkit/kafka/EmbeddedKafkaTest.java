@@ -192,6 +192,65 @@ class EmbeddedKafkaTest {
         assertThat(parent).isEmptyDirectory();
     }
 
+    @Test
+    void stopAndRestartKeepThePortTheTopicsAndTheCommittedOffsets(@TempDir Path parent) throws Exception {
+        try (EmbeddedKafka own = EmbeddedKafka.builder().temporaryDirectoryParent(parent).start()) {
+            own.createTopic("orders", 2);
+            Map<String, Object> producerConfig = own.clientConfig();
+            producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            Map<String, Object> consumerConfig = own.clientConfig();
+            consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "order-reader");
+            consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            String servers = own.bootstrapServers();
+
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
+                for (int i = 0; i < 10; i++) {
+                    producer.send(new ProducerRecord<>("orders", "k" + i, "before-" + i));
+                }
+                producer.flush();
+                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig)) {
+                    consumer.subscribe(List.of("orders"));
+                    List<ConsumerRecord<String, String>> read = new ArrayList<>();
+                    while (read.size() < 10) {
+                        consumer.poll(POLL).forEach(read::add);
+                    }
+                    consumer.commitSync();
+                }
+
+                own.stop();
+                assertThat(own.isRunning()).isFalse();
+                assertThatThrownBy(() -> own.createTopic("refused", 1)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("stopped");
+                // A producer created before the outage keeps what it is given and delivers it once the broker is back.
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>("orders", "k" + i, "during-" + i));
+                }
+
+                own.restart();
+                assertThat(own.isRunning()).isTrue();
+                assertThat(own.bootstrapServers()).isEqualTo(servers);
+                assertThat(own.topicPartitions("orders")).isEqualTo(2);
+                producer.flush();
+            }
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig)) {
+                consumer.subscribe(List.of("orders"));
+                List<ConsumerRecord<String, String>> read = new ArrayList<>();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (read.size() < 5 && System.nanoTime() < deadline) {
+                    consumer.poll(POLL).forEach(read::add);
+                }
+                // The group's committed offsets survived: only what came after them is read.
+                assertThat(read).extracting(ConsumerRecord::value)
+                        .containsExactlyInAnyOrder("during-0", "during-1", "during-2", "during-3", "during-4");
+            }
+        }
+        assertThat(parent).isEmptyDirectory();
+    }
+
     private static void sendInTransaction(KafkaProducer<String, String> producer, String prefix, boolean commit) {
         producer.beginTransaction();
         for (int i = 0; i < 5; i++) {

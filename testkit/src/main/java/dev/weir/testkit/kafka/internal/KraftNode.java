@@ -58,14 +58,16 @@ public final class KraftNode implements AutoCloseable {
     private final ControllerServer controller;
     private final BrokerServer broker;
     private final int brokerPort;
+    private final int controllerPort;
 
     private KraftNode(LoopbackServerSockets sockets, Metrics metrics, ControllerServer controller,
-                      BrokerServer broker, int brokerPort) {
+                      BrokerServer broker, int brokerPort, int controllerPort) {
         this.sockets = sockets;
         this.metrics = metrics;
         this.controller = controller;
         this.broker = broker;
         this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
     }
 
     /**
@@ -78,16 +80,32 @@ public final class KraftNode implements AutoCloseable {
      * @param brokerConfig broker configuration, none of the {@link #RESERVED_CONFIGS} among it
      */
     public static KraftNode start(Path metadataDir, Path logDir, Map<String, String> brokerConfig) throws Exception {
+        return start(metadataDir, logDir, brokerConfig, 0, 0, true);
+    }
+
+    /**
+     * Starts the node again on the directories and ports of a node that was {@link #close closed}:
+     * its topics, offsets and transactions are where it left them.
+     */
+    public static KraftNode restart(Path metadataDir, Path logDir, Map<String, String> brokerConfig, int controllerPort,
+                                    int brokerPort) throws Exception {
+        return start(metadataDir, logDir, brokerConfig, controllerPort, brokerPort, false);
+    }
+
+    private static KraftNode start(Path metadataDir, Path logDir, Map<String, String> brokerConfig, int controllerPortWanted,
+                                   int brokerPortWanted, boolean format) throws Exception {
         LoopbackServerSockets sockets = new LoopbackServerSockets();
         Metrics metrics = null;
         ControllerServer controller = null;
         BrokerServer broker = null;
         try {
-            int controllerPort = sockets.bind(CONTROLLER_LISTENER);
-            int brokerPort = sockets.bind(BROKER_LISTENER);
+            int controllerPort = sockets.bind(CONTROLLER_LISTENER, controllerPortWanted);
+            int brokerPort = sockets.bind(BROKER_LISTENER, brokerPortWanted);
             KafkaConfig config = new KafkaConfig(
                     nodeConfig(brokerConfig, metadataDir, logDir, controllerPort, brokerPort), false);
-            format(metadataDir, logDir);
+            if (format) {
+                format(metadataDir, logDir);
+            }
 
             Tuple2<MetaPropertiesEnsemble, BootstrapMetadata> directories =
                     KafkaRaftServer.initializeLogDirs(config, LOG, "[EmbeddedKafka] ");
@@ -108,7 +126,7 @@ public final class KraftNode implements AutoCloseable {
             // The same order as KafkaRaftServer: the broker registers with the running controller.
             controller.startup();
             broker.startup();
-            return new KraftNode(sockets, metrics, controller, broker, brokerPort);
+            return new KraftNode(sockets, metrics, controller, broker, brokerPort, controllerPort);
         } catch (Exception | Error e) {
             stop(broker, controller, metrics, sockets, e);
             throw e;
@@ -118,6 +136,11 @@ public final class KraftNode implements AutoCloseable {
     /** The port of the broker's client listener on 127.0.0.1. */
     public int brokerPort() {
         return brokerPort;
+    }
+
+    /** The port of the controller's listener on 127.0.0.1. */
+    public int controllerPort() {
+        return controllerPort;
     }
 
     /** Shuts the broker down (controlled), then the controller, and releases the sockets. */

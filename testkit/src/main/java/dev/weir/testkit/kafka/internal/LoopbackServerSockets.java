@@ -5,6 +5,7 @@ import org.apache.kafka.server.ServerSocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
@@ -34,11 +35,30 @@ final class LoopbackServerSockets implements ServerSocketFactory, AutoCloseable 
      * @return the bound port
      */
     synchronized int bind(String listenerName) throws IOException {
+        return bind(listenerName, 0);
+    }
+
+    /**
+     * Binds a socket for a listener on {@code port} of 127.0.0.1 (0: a free one), with
+     * {@code SO_REUSEADDR}, so that a restarted broker gets its old port back while connections
+     * to its former self linger in TIME_WAIT.
+     *
+     * @return the bound port
+     * @throws IOException when the port is taken
+     */
+    synchronized int bind(String listenerName, int port) throws IOException {
         if (bound.containsKey(listenerName)) {
             throw new IllegalStateException("listener " + listenerName + " is already bound");
         }
-        ServerSocketChannel channel = ServerSocketFactory.INSTANCE.openServerSocket(
-                listenerName, new InetSocketAddress(LOOPBACK, 0), -1, -1);
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.configureBlocking(false);
+            channel.bind(new InetSocketAddress(LOOPBACK, port));
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot bind listener " + listenerName + " to " + HOST + ":" + port + ": " + e.getMessage(), e);
+        }
         bound.put(listenerName, channel);
         return ((InetSocketAddress) channel.getLocalAddress()).getPort();
     }
