@@ -53,7 +53,14 @@ final class KafkaIO {
      */
     static List<ConsumerRecord<byte[], byte[]>> readUntil(String servers, String topic, Duration timeout,
                                                           Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-        Map<String, Object> c = new HashMap<>();
+        return readUntil(servers, topic, timeout, done, Map.of());
+    }
+
+    /** {@link #readUntil(String, String, Duration, Predicate)} with extra consumer configs (isolation.level...). */
+    static List<ConsumerRecord<byte[], byte[]>> readUntil(String servers, String topic, Duration timeout,
+                                                          Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+                                                          Map<String, Object> extra) {
+        Map<String, Object> c = new HashMap<>(extra);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "reader-" + UUID.randomUUID());
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();

@@ -97,6 +97,7 @@ public final class TaskManager {
     private final CallbackFailureHandler callbackFailures;
     private final StateUpdater.Listener restoreListener;
     private final Counter processed;
+    private final Counter rebalances;
 
     private final Map<TaskId, Task> tasks = new TreeMap<>();
     private final ConcurrentLinkedQueue<StateManager> restored = new ConcurrentLinkedQueue<>();
@@ -145,6 +146,8 @@ public final class TaskManager {
         };
         this.processed = Counter.builder("weir.records.processed").tag("app", topology.appId()).tag("thread", threadName)
                 .description("Input records processed (skipped and dead-lettered ones included)").register(metrics);
+        this.rebalances = Counter.builder("weir.rebalances").tag("app", topology.appId()).tag("thread", threadName)
+                .description("Assignments this thread received from the group").register(metrics);
     }
 
     /**
@@ -184,6 +187,7 @@ public final class TaskManager {
      * ones are created, those with tables paused and handed to the state updater.
      */
     public void handleAssignment(Collection<TopicPartition> partitions) {
+        rebalances.increment();
         Set<TaskId> assigned = TaskAssignor.tasksOf(topology, partitions);
         for (Task t : List.copyOf(tasks.values())) {
             if (!assigned.contains(t.id)) {
