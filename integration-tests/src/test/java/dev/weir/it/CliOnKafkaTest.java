@@ -108,4 +108,49 @@ class CliOnKafkaTest {
             }
         }
     }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void workerRunsExactlyOnceWithGuaranteeExactlyOnce() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("orders", 2);
+            kafka.createTopic("orders-by-customer", 2);
+            String servers = kafka.bootstrapServers();
+            Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dweir.it.app=cli-eos", "-cp", System.getProperty("java.class.path"), CliWorkerProcess.class.getName(),
+                    "worker", "-b", servers, "--state-dir", dir.toString(), "--guarantee", "exactly-once")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile()).start();
+            try {
+                try (KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(servers)) {
+                    for (int i = 0; i < 1000; i++) {
+                        KafkaIO.send(producer, "orders", "o" + i, Orders.json("o" + i, "c" + (i % 7), i));
+                    }
+                }
+                assertThat(KafkaIO.readUntil(servers, "orders-by-customer", Duration.ofSeconds(60), r -> r.size() >= 1000,
+                        Map.of("isolation.level", "read_committed"))).as("committed output").hasSize(1000);
+                worker.destroy();
+                assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                worker.destroyForcibly();
+            }
+            String log = java.nio.file.Files.readString(dir.resolve("worker.log"));
+            assertThat(log).contains("Worker of app \"cli-eos\" running with 1 thread(s), exactly-once,");
+            Map<TopicPartition, Long> committed = KafkaIO.committed(servers, "cli-eos");
+            KafkaIO.endOffsets(servers, "orders", 2).forEach((tp, end) ->
+                    assertThat(committed.get(tp)).as("offset committed for " + tp + "; worker log:\n" + log).isEqualTo(end));
+        }
+    }
+
+    @Test
+    void anUnknownGuaranteeIsRefusedNamingTheKnownOnes() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(new Orders("cli-bad-guarantee").app.run("worker", "--guarantee", "twice")).isEqualTo(2);
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("Unknown guarantee \"twice\"; use at-least-once or exactly-once");
+    }
 }

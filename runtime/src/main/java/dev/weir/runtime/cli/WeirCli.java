@@ -4,6 +4,7 @@ import dev.weir.dsl.App;
 import dev.weir.dsl.Topic;
 import dev.weir.dsl.spi.AppLauncher;
 import dev.weir.runtime.ErrorPolicy;
+import dev.weir.runtime.Guarantee;
 import dev.weir.runtime.Worker;
 import dev.weir.runtime.WorkerConfig;
 import dev.weir.runtime.WorkerException;
@@ -125,8 +126,13 @@ public final class WeirCli implements AppLauncher {
         @Option(names = "--dead-letter-topic", description = "Topic for DEAD_LETTER (default: <app>-dead-letters).")
         String deadLetterTopic;
 
-        @Option(names = "--commit-interval-ms", defaultValue = "1000", description = "Offset commit interval (default: ${DEFAULT-VALUE}).")
-        long commitIntervalMs;
+        @Option(names = "--guarantee", defaultValue = "at-least-once", converter = GuaranteeConverter.class,
+                description = "at-least-once or exactly-once (default: ${DEFAULT-VALUE}).")
+        Guarantee guarantee;
+
+        @Option(names = "--commit-interval-ms",
+                description = "Commit interval (default: 1000, or 100 under exactly-once).")
+        Long commitIntervalMs;
 
         @Option(names = "--embedded", description = "Start an embedded Kafka broker and create the app's topics on it.")
         boolean embedded;
@@ -153,7 +159,10 @@ public final class WeirCli implements AppLauncher {
                 createAppTopics(servers, clientConfigs(), topology, partitions);
             }
             WorkerConfig.Builder config = WorkerConfig.builder(servers).threads(threads).errorPolicy(errorPolicy)
-                    .commitInterval(Duration.ofMillis(commitIntervalMs)).clientConfigs(clientConfigs());
+                    .guarantee(guarantee).clientConfigs(clientConfigs());
+            if (commitIntervalMs != null) {
+                config.commitInterval(Duration.ofMillis(commitIntervalMs));
+            }
             if (stateDir != null) {
                 config.stateDir(stateDir);
             }
@@ -178,8 +187,8 @@ public final class WeirCli implements AppLauncher {
                 }
             }, app.id() + "-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            out.println("Worker of app \"" + app.id() + "\" running with " + threads + " thread(s) against " + servers
-                    + "; Ctrl-C stops it.");
+            out.println("Worker of app \"" + app.id() + "\" running with " + threads + " thread(s), "
+                    + GuaranteeConverter.text(guarantee) + ", against " + servers + "; Ctrl-C stops it.");
             out.flush();
             worker.awaitTermination();
             if (worker.state() == Worker.State.FAILED) {
@@ -205,6 +214,24 @@ public final class WeirCli implements AppLauncher {
                         "--embedded needs the embedded broker of dev.weir:weir-testkit on the class path");
             }
             return it.next().start();
+        }
+    }
+
+    /** Reads {@code at-least-once} / {@code exactly-once} (or the enum's names, in any case). */
+    static final class GuaranteeConverter implements CommandLine.ITypeConverter<Guarantee> {
+        @Override
+        public Guarantee convert(String value) {
+            String v = value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+            for (Guarantee g : Guarantee.values()) {
+                if (g.name().equals(v)) {
+                    return g;
+                }
+            }
+            throw new CommandLine.TypeConversionException("Unknown guarantee \"" + value + "\"; use at-least-once or exactly-once");
+        }
+
+        static String text(Guarantee g) {
+            return g.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
 

@@ -93,7 +93,7 @@ final class StreamThread implements Runnable {
             failure = describe(t);
             log.error("Stream thread {} of app {} failed: {}", name, topology.appId(), failure.getMessage(), failure);
         } finally {
-            close(failure == null);
+            close(failure);
         }
         try {
             if (failure != null) {
@@ -124,9 +124,14 @@ final class StreamThread implements Runnable {
         return out;
     }
 
-    private void close(boolean clean) {
+    private void close(Throwable failure) {
+        boolean clean = failure == null;
         try {
-            taskManager.shutdown(clean);
+            if (clean) {
+                taskManager.shutdown(true);
+            } else {
+                taskManager.shutdownAfter(failure);
+            }
         } catch (RuntimeException e) {
             log.warn("Closing the tasks of {} failed: {}", name, e.toString());
         }

@@ -783,6 +783,18 @@ public final class TaskManager {
         reindex();
     }
 
+    /**
+     * Stops after {@code failure} stopped the thread. A bad record under the FAIL policy leaves
+     * everything before it processed: at-least-once commits that (not the record itself, whose
+     * offset stays uncommitted); exactly-once aborts, as the record may have sent part of its
+     * output into the transaction. Any other failure closes the tasks without a commit.
+     */
+    public void shutdownAfter(Throwable failure) {
+        boolean badRecord = failure instanceof RecordProcessingException
+                || (failure instanceof WorkerException && failure.getCause() instanceof RecordProcessingException);
+        shutdown(badRecord && !exactlyOnce);
+    }
+
     /** Closes the producer; call after {@link #shutdown}. */
     public void closeProducer(Duration timeout) {
         producer.close(timeout);

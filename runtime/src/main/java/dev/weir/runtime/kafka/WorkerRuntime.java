@@ -232,6 +232,19 @@ public final class WorkerRuntime {
                 throw new WorkerException("isolation.level=" + isolation + " cannot be used with guarantee EXACTLY_ONCE: a worker"
                         + " must not read records of aborted transactions; remove the setting");
             }
+            Object timeout = config.producerConfigs().getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    config.clientConfigs().getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS));
+            long timeoutMs;
+            try {
+                timeoutMs = Long.parseLong(timeout.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new WorkerException("transaction.timeout.ms must be a number of milliseconds, got \"" + timeout + "\"");
+            }
+            if (config.commitInterval().toMillis() >= timeoutMs) {
+                throw new WorkerException("Under EXACTLY_ONCE each commit interval is one transaction, so the commit interval ("
+                        + config.commitInterval().toMillis() + " ms) must be shorter than transaction.timeout.ms (" + timeoutMs
+                        + " ms), or the broker aborts every transaction; shorten the interval or raise transaction.timeout.ms");
+            }
             Object idempotence = config.producerConfigs().getOrDefault(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
                     config.clientConfigs().get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
             if (idempotence != null && !Boolean.parseBoolean(idempotence.toString())) {

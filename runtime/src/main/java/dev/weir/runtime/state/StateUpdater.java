@@ -312,7 +312,7 @@ public final class StateUpdater implements AutoCloseable {
             task.open();
         } catch (StoreLockedException e) {
             if (System.nanoTime() > r.openDeadline) {
-                fail(r, new IllegalStateException(e.getMessage() + "; waited " + lockTimeout.toSeconds() + " s for it (set"
+                fail(r, new IllegalStateException(e.getMessage() + "; waited " + lockTimeout.toMillis() + " ms for it (set"
                         + " WorkerConfig.stateLockTimeout to wait longer)", e));
             } else if (System.nanoTime() - r.lockWarned > TimeUnit.SECONDS.toNanos(5)) {
                 r.lockWarned = System.nanoTime();
@@ -517,6 +517,10 @@ public final class StateUpdater implements AutoCloseable {
         long now = System.nanoTime();
         long elapsed = now - lastProgressLog;
         if (elapsed < PROGRESS_INTERVAL.toNanos()) {
+            return;
+        }
+        if (restoring.isEmpty() && restoredSinceLog == 0) {
+            lastProgressLog = now;
             return;
         }
         double rate = restoredSinceLog / (elapsed / 1e9);

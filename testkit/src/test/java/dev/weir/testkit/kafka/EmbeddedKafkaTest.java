@@ -225,15 +225,19 @@ class EmbeddedKafkaTest {
                 assertThat(own.isRunning()).isFalse();
                 assertThatThrownBy(() -> own.createTopic("refused", 1)).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("stopped");
-                // A producer created before the outage keeps what it is given and delivers it once the broker is back.
-                for (int i = 0; i < 5; i++) {
-                    producer.send(new ProducerRecord<>("orders", "k" + i, "during-" + i));
-                }
+                // A producer created before the outage delivers what it is given meanwhile once the broker is back
+                // (its send() may wait for metadata, so it runs beside the restart).
+                java.util.concurrent.CompletableFuture<Void> during = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        producer.send(new ProducerRecord<>("orders", "k" + i, "during-" + i));
+                    }
+                });
 
                 own.restart();
                 assertThat(own.isRunning()).isTrue();
                 assertThat(own.bootstrapServers()).isEqualTo(servers);
                 assertThat(own.topicPartitions("orders")).isEqualTo(2);
+                during.get(30, TimeUnit.SECONDS);
                 producer.flush();
             }
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig)) {

@@ -1,0 +1,178 @@
+package dev.weir.runtime.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.dsl.App;
+import dev.weir.dsl.Topic;
+import dev.weir.runtime.Guarantee;
+import dev.weir.runtime.WorkerConfig;
+import dev.weir.runtime.state.StateUpdater;
+import dev.weir.runtime.state.StoreProvider;
+import dev.weir.serdes.Headers;
+import dev.weir.serdes.Serdes;
+import dev.weir.topology.Topology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** What the task manager does on rebalances, commits and failures, over Kafka's mock clients. */
+class TaskManagerTest {
+
+    private static final TopicPartition NOTES = new TopicPartition("notes", 0);
+
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    private final MockConsumer<byte[], byte[]> restoreConsumer = new MockConsumer<>("none");
+    private long now = 1_000_000;
+
+    private TaskManager taskManager(Topology topology, MockProducer<byte[], byte[]> producer, Guarantee guarantee) {
+        StateUpdater updater = new StateUpdater("updater", topology.appId(), restoreConsumer, new SimpleMeterRegistry(), Duration.ZERO);
+        WorkerConfig config = WorkerConfig.builder("mock").guarantee(guarantee).build();
+        TaskManager tm = TaskManager.create("thread", topology, config, null, consumer, () -> producer, updater,
+                StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry());
+        consumer.assign(List.of(NOTES));
+        tm.handleAssignment(List.of(NOTES));
+        tm.checkStateUpdater();
+        assertThat(tm.allRunning()).isTrue();
+        return tm;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static Topology copies() {
+        App app = App.create("copy");
+        Topic<String, String> notes = app.topic("notes", Serdes.string(), Serdes.string());
+        Topic<String, String> copies = app.topic("copies", Serdes.string(), Serdes.string());
+        app.stream(notes).to(copies);
+        return app.topology();
+    }
+
+    private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
+        return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static void process(TaskManager tm, long offset, String value) {
+        tm.process("notes", 0, offset, 0, Headers.create(), utf8("k"), utf8(value));
+    }
+
+    @Test
+    void aRevocationEmitsWhatTakeHoldsCommitsItAndSuspendsTheTask() {
+        App app = App.create("batches");
+        Topic<String, String> notes = app.topic("notes", Serdes.string(), Serdes.string());
+        Topic<String, String> batches = app.topic("batches", Serdes.string(), Serdes.string());
+        app.stream(notes).take(10, Duration.ofMinutes(1)).mapValues(List::toString).to(batches, v -> "batch");
+        MockProducer<byte[], byte[]> producer = producer(true);
+        TaskManager tm = taskManager(app.topology(), producer, Guarantee.AT_LEAST_ONCE);
+        process(tm, 0, "a");
+        process(tm, 1, "b");
+        assertThat(producer.history()).isEmpty();
+
+        tm.handleRevocation(List.of(NOTES));
+
+        assertThat(producer.history()).extracting(r -> text(r.value())).containsExactly("[a, b]");
+        assertThat(consumer.committed(Set.of(NOTES))).containsEntry(NOTES, new OffsetAndMetadata(2));
+        assertThat(tm.taskStates()).containsValue("SUSPENDED");
+
+        // The same rebalance hands the task back: it resumes without being created again.
+        tm.handleAssignment(List.of(NOTES));
+        assertThat(tm.taskStates()).containsValue("RUNNING");
+    }
+
+    @Test
+    void outputThatExpiredSendsTheTaskBackToItsLastCommitToProcessAgain() {
+        MockProducer<byte[], byte[]> producer = producer(false);
+        TaskManager tm = taskManager(copies(), producer, Guarantee.AT_LEAST_ONCE);
+        process(tm, 0, "a");
+        producer.completeNext();
+        tm.commit();
+        assertThat(consumer.committed(Set.of(NOTES))).containsEntry(NOTES, new OffsetAndMetadata(1));
+        consumer.seek(NOTES, 3);
+        process(tm, 1, "b");
+        process(tm, 2, "c");
+        producer.errorNext(new TimeoutException("Expiring 1 record(s) for copies-0: 120000 ms has passed since batch creation"));
+
+        // The commit finds the failure when it flushes: no offset is committed, and the task is reset instead of the
+        // worker stopping.
+        tm.commit();
+        assertThat(tm.allRunning()).isFalse();
+        tm.checkStateUpdater();
+
+        assertThat(tm.allRunning()).isTrue();
+        assertThat(consumer.position(NOTES)).as("input read again from the last commit").isEqualTo(1);
+        assertThat(consumer.committed(Set.of(NOTES))).containsEntry(NOTES, new OffsetAndMetadata(1));
+    }
+
+    @Test
+    void underExactlyOnceAFencedProducerClosesTheTasksWithoutCommittingAndRejoins() {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
+        process(tm, 0, "a");
+        tm.commit();
+        assertThat(producer.transactionCommitted()).isTrue();
+        assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1);
+
+        process(tm, 1, "b");
+        producer.fenceProducer();
+        tm.commit();
+
+        assertThat(tm.taskIds()).as("tasks closed").isEmpty();
+        assertThat(consumer.shouldRebalance()).as("the thread asked to rejoin the group").isTrue();
+        assertThat(producer.consumerGroupOffsetsHistory()).as("no offsets committed after the fence").hasSize(1);
+        assertThat(producer.history()).extracting(r -> text(r.value())).containsExactly("a");
+    }
+
+    @Test
+    void underExactlyOnceEveryCommitIsOneTransactionWithTheInputOffsets() {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
+        process(tm, 0, "a");
+        process(tm, 1, "b");
+        assertThat(producer.transactionInFlight()).isTrue();
+
+        tm.commit();
+
+        assertThat(producer.transactionCommitted()).isTrue();
+        assertThat(producer.transactionInFlight()).isFalse();
+        assertThat(producer.consumerGroupOffsetsHistory()).singleElement()
+                .satisfies(byGroup -> assertThat(byGroup.values().iterator().next()).containsEntry(NOTES, new OffsetAndMetadata(2)));
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly("copies", "copies");
+    }
+
+    @Test
+    void anOffsetCommitTheGroupRefusesClosesTheTasksWithoutGoingOnAndRejoins() {
+        MockConsumer<byte[], byte[]> refusing = new MockConsumer<>("earliest") {
+            @Override
+            public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+                throw new org.apache.kafka.clients.consumer.CommitFailedException("the group rebalanced; this member's generation is over");
+            }
+        };
+        Topology topology = copies();
+        StateUpdater updater = new StateUpdater("updater", topology.appId(), restoreConsumer, new SimpleMeterRegistry(), Duration.ZERO);
+        TaskManager tm = TaskManager.create("thread", topology, WorkerConfig.builder("mock").build(), null, refusing,
+                () -> producer(true), updater, StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry());
+        refusing.assign(List.of(NOTES));
+        tm.handleAssignment(List.of(NOTES));
+        process(tm, 0, "a");
+
+        tm.commit();
+
+        assertThat(tm.taskIds()).as("tasks closed, not processing on").isEmpty();
+        assertThat(refusing.shouldRebalance()).isTrue();
+    }
+}
