@@ -25,12 +25,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *   <tr><td>{@code max.poll.records}</td><td>1,000</td><td>Kafka Streams' default (the consumer's is 500)</td></tr>
  *   <tr><td>{@code auto.offset.reset}</td><td>earliest</td><td>each pass reads the whole pre-loaded input under a fresh group</td></tr>
  *   <tr><td>{@code group.protocol}</td><td>classic</td><td>what Weir's assignor and Kafka Streams' default use</td></tr>
- *   <tr><td>processing guarantee</td><td>at-least-once</td><td>the only one Weir has so far</td></tr>
+ *   <tr><td>processing guarantee</td><td>at-least-once; the {@code ...ExactlyOnce} contenders exactly-once
+ *       (Kafka Streams {@code exactly_once_v2}, Weir {@code EXACTLY_ONCE}) with a 100 ms commit interval and
+ *       read-committed consumers</td><td>each engine's default interval for its guarantee</td></tr>
  * </table>
  */
 public final class ClientSettings {
 
     public static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** Under exactly-once: Weir's and Kafka Streams' default, one transaction per 100 ms. */
+    public static final Duration EXACTLY_ONCE_COMMIT_INTERVAL = Duration.ofMillis(100);
     public static final String ACKS = "all";
     public static final int LINGER_MS = 5;
     public static final int BATCH_SIZE = 65_536;
@@ -59,14 +63,34 @@ public final class ClientSettings {
         return c;
     }
 
+    /** Weir's worker config for these settings: one stream thread, the client configs above, the guarantee asked for. */
+    public static dev.weir.runtime.WorkerConfig weir(String bootstrapServers, java.nio.file.Path stateDir, boolean exactlyOnce) {
+        dev.weir.runtime.WorkerConfig.Builder builder = dev.weir.runtime.WorkerConfig.builder(bootstrapServers)
+                .threads(1)
+                .stateDir(stateDir)
+                .guarantee(exactlyOnce ? dev.weir.runtime.Guarantee.EXACTLY_ONCE : dev.weir.runtime.Guarantee.AT_LEAST_ONCE)
+                .commitInterval(exactlyOnce ? EXACTLY_ONCE_COMMIT_INTERVAL : COMMIT_INTERVAL);
+        producer().forEach(builder::producerConfig);
+        consumer().forEach(builder::consumerConfig);
+        return builder.build();
+    }
+
     /** Kafka Streams' configs for these settings: one stream thread, at-least-once, the client configs above. */
     public static java.util.Properties kafkaStreams(String applicationId, String bootstrapServers, java.nio.file.Path stateDir) {
+        return kafkaStreams(applicationId, bootstrapServers, stateDir, false);
+    }
+
+    /** {@link #kafkaStreams(String, String, java.nio.file.Path)}, under {@code exactly_once_v2} when asked (commit every 100 ms). */
+    public static java.util.Properties kafkaStreams(String applicationId, String bootstrapServers, java.nio.file.Path stateDir,
+                                                    boolean exactlyOnce) {
         java.util.Properties props = new java.util.Properties();
         props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(org.apache.kafka.streams.StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        props.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, org.apache.kafka.streams.StreamsConfig.AT_LEAST_ONCE);
-        props.put(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL.toMillis());
+        props.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, exactlyOnce
+                ? org.apache.kafka.streams.StreamsConfig.EXACTLY_ONCE_V2 : org.apache.kafka.streams.StreamsConfig.AT_LEAST_ONCE);
+        props.put(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                (exactlyOnce ? EXACTLY_ONCE_COMMIT_INTERVAL : COMMIT_INTERVAL).toMillis());
         props.put(org.apache.kafka.streams.StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
         props.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         producer().forEach((k, v) -> props.put(org.apache.kafka.streams.StreamsConfig.producerPrefix(k), v));
@@ -79,6 +103,7 @@ public final class ClientSettings {
         return "1 processing thread; commit every " + COMMIT_INTERVAL.toMillis() + " ms (flush, then commitSync); acks=" + ACKS
                 + ", enable.idempotence=true, linger.ms=" + LINGER_MS + ", batch.size=" + BATCH_SIZE + ", compression.type="
                 + COMPRESSION + "; max.poll.records=" + MAX_POLL_RECORDS + ", auto.offset.reset=earliest, group.protocol=classic;"
-                + " at-least-once";
+                + " at-least-once (`...ExactlyOnce` contenders: exactly-once, commit every "
+                + EXACTLY_ONCE_COMMIT_INTERVAL.toMillis() + " ms, read_committed)";
     }
 }

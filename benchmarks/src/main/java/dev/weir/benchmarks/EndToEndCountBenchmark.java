@@ -1,7 +1,6 @@
 package dev.weir.benchmarks;
 
 import dev.weir.runtime.Worker;
-import dev.weir.runtime.WorkerConfig;
 import dev.weir.testkit.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,8 +63,12 @@ import org.apache.kafka.common.serialization.LongDeserializer;
  * count is final (polled every {@value #POLL_MS} ms; both engines commit every second, so both
  * pay up to a second of commit latency).
  *
- * <p><b>Verification</b>, outside the timing: the output topic is read back and the last count
- * of every user must be the expected one.
+ * <p>The {@code ...ExactlyOnce} contenders run the same under each engine's exactly-once (Kafka
+ * Streams {@code exactly_once_v2}, Weir {@code EXACTLY_ONCE}), committing a transaction every
+ * 100 ms; their passes end the same way, at the transaction that commits the last offsets.
+ *
+ * <p><b>Verification</b>, outside the timing: the output topic is read back (read-committed) and
+ * the last count of every user must be the expected one.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -124,8 +127,30 @@ public class EndToEndCountBenchmark {
     /** Kafka Streams, one stream thread, RocksDB store with its changelog. */
     @Benchmark
     public long kafkaStreams() throws Exception {
+        return runKafkaStreams(false);
+    }
+
+    /** Weir's worker, one stream thread, RocksDB table with its changelog. */
+    @Benchmark
+    public long weir() throws Exception {
+        return runWeir(false);
+    }
+
+    /** Kafka Streams under exactly_once_v2 (a transaction every 100 ms). */
+    @Benchmark
+    public long kafkaStreamsExactlyOnce() throws Exception {
+        return runKafkaStreams(true);
+    }
+
+    /** Weir under EXACTLY_ONCE (a transaction every 100 ms). */
+    @Benchmark
+    public long weirExactlyOnce() throws Exception {
+        return runWeir(true);
+    }
+
+    private long runKafkaStreams(boolean exactlyOnce) throws Exception {
         startNanos = System.nanoTime();
-        Properties props = ClientSettings.kafkaStreams(group, kafka.bootstrapServers(), stateDir);
+        Properties props = ClientSettings.kafkaStreams(group, kafka.bootstrapServers(), stateDir, exactlyOnce);
         KafkaStreams streams = new KafkaStreams(CountWorkload.kafkaStreamsTopology(INPUT, output, false), props);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
@@ -141,17 +166,10 @@ public class EndToEndCountBenchmark {
         });
     }
 
-    /** Weir's worker, one stream thread, RocksDB table with its changelog. */
-    @Benchmark
-    public long weir() throws Exception {
+    private long runWeir(boolean exactlyOnce) throws Exception {
         startNanos = System.nanoTime();
-        WorkerConfig.Builder builder = WorkerConfig.builder(kafka.bootstrapServers())
-                .threads(1)
-                .commitInterval(ClientSettings.COMMIT_INTERVAL)
-                .stateDir(stateDir);
-        ClientSettings.producer().forEach(builder::producerConfig);
-        ClientSettings.consumer().forEach(builder::consumerConfig);
-        Worker worker = Worker.start(CountWorkload.weirApp(group, INPUT, output, TableOptions.defaults()).topology(), builder.build());
+        Worker worker = Worker.start(CountWorkload.weirApp(group, INPUT, output, TableOptions.defaults()).topology(),
+                ClientSettings.weir(kafka.bootstrapServers(), stateDir, exactlyOnce));
         running = worker;
         return awaitCommitted(() -> {
             if (worker.state() == Worker.State.FAILED) {
@@ -225,6 +243,7 @@ public class EndToEndCountBenchmark {
         List<TopicPartition> parts = partitions(output);
         Map<String, Object> c = kafka.clientConfig();
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, Long> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new LongDeserializer())) {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);

@@ -1,7 +1,6 @@
 package dev.weir.benchmarks;
 
 import dev.weir.runtime.Worker;
-import dev.weir.runtime.WorkerConfig;
 import dev.weir.testkit.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +53,9 @@ import org.openjdk.jmh.infra.IterationParams;
  * map by hand, the physical limit; (b) Kafka Streams; (c) Weir's {@link Worker}; one processing
  * thread each, with the settings of {@link ClientSettings} (commit every 1 s; acks=all,
  * enable.idempotence=true, linger.ms=5, batch.size=65536, compression none; max.poll.records=1000;
- * auto.offset.reset=earliest; classic group protocol; at-least-once).
+ * auto.offset.reset=earliest; classic group protocol; at-least-once); then (d) Kafka Streams under
+ * {@code exactly_once_v2} and (e) Weir under {@code EXACTLY_ONCE}, both committing a transaction
+ * every 100 ms, whose passes end when the transaction holding the last input offsets committed.
  *
  * <p><b>Input</b>, loaded once per trial (so once per contender, identical every time):
  * {@link #records} records (default 1,000,000) in a topic with {@value #PARTITIONS} partitions,
@@ -158,8 +159,30 @@ public class EndToEndStatelessBenchmark {
     /** (b) Kafka Streams, one stream thread. */
     @Benchmark
     public long kafkaStreams() throws Exception {
+        return runKafkaStreams(false);
+    }
+
+    /** (c) Weir's worker, one stream thread. */
+    @Benchmark
+    public long weir() throws Exception {
+        return runWeir(false);
+    }
+
+    /** (d) Kafka Streams under exactly_once_v2; the pass ends at the transaction that commits the last input offsets. */
+    @Benchmark
+    public long kafkaStreamsExactlyOnce() throws Exception {
+        return runKafkaStreams(true);
+    }
+
+    /** (e) Weir under EXACTLY_ONCE; the pass ends at the transaction that commits the last input offsets. */
+    @Benchmark
+    public long weirExactlyOnce() throws Exception {
+        return runWeir(true);
+    }
+
+    private long runKafkaStreams(boolean exactlyOnce) throws Exception {
         startNanos = System.nanoTime();
-        Properties props = ClientSettings.kafkaStreams(group, kafka.bootstrapServers(), stateDir);
+        Properties props = ClientSettings.kafkaStreams(group, kafka.bootstrapServers(), stateDir, exactlyOnce);
         KafkaStreams streams = new KafkaStreams(StatelessWorkload.kafkaStreamsTopology(INPUT, output), props);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
@@ -172,33 +195,28 @@ public class EndToEndStatelessBenchmark {
             }
         };
         streams.start();
-        return awaitOutput(() -> {
+        Runnable healthy = () -> {
             KafkaStreams.State state = streams.state();
             if (failure.get() != null || state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
                     || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
                 throw new IllegalStateException("Kafka Streams stopped in state " + state + ": " + failure.get(), failure.get());
             }
-        });
+        };
+        return exactlyOnce ? awaitInputCommitted(healthy) : awaitOutput(healthy);
     }
 
-    /** (c) Weir's worker, one stream thread. */
-    @Benchmark
-    public long weir() throws Exception {
+    private long runWeir(boolean exactlyOnce) throws Exception {
         startNanos = System.nanoTime();
-        WorkerConfig.Builder builder = WorkerConfig.builder(kafka.bootstrapServers())
-                .threads(1)
-                .commitInterval(ClientSettings.COMMIT_INTERVAL)
-                .stateDir(stateDir);
-        ClientSettings.producer().forEach(builder::producerConfig);
-        ClientSettings.consumer().forEach(builder::consumerConfig);
-        Worker worker = Worker.start(StatelessWorkload.weirApp(group, INPUT, output).topology(), builder.build());
+        Worker worker = Worker.start(StatelessWorkload.weirApp(group, INPUT, output).topology(),
+                ClientSettings.weir(kafka.bootstrapServers(), stateDir, exactlyOnce));
         running = worker;
-        return awaitOutput(() -> {
+        Runnable healthy = () -> {
             if (worker.state() == Worker.State.FAILED || worker.state() == Worker.State.STOPPED) {
                 Throwable t = worker.failure().orElse(null);
                 throw new IllegalStateException("The Weir worker stopped in state " + worker.state() + ": " + t, t);
             }
-        });
+        };
+        return exactlyOnce ? awaitInputCommitted(healthy) : awaitOutput(healthy);
     }
 
     @TearDown(Level.Invocation)
@@ -265,13 +283,42 @@ public class EndToEndStatelessBenchmark {
         }
     }
 
-    /** Reads the whole output topic back (no group) and checks every record. */
+    /**
+     * Exactly-once output is visible only when its transaction commits, and transaction markers
+     * take offsets too: the pass ends when the group has committed the input's end offsets, in
+     * the transaction that also commits the last output.
+     */
+    private long awaitInputCommitted(Runnable checkHealthy) throws Exception {
+        Map<TopicPartition, Long> end = endOffsets(inputPartitions);
+        long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
+        while (true) {
+            checkHealthy.run();
+            Map<TopicPartition, Long> committed = committedOffsets();
+            long now = System.nanoTime();
+            if (firstOutputNanos == 0 && sum(endOffsets(partitions(output))) > 0) {
+                firstOutputNanos = now;
+            }
+            if (end.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())))) {
+                endNanos = now;
+                completed = true;
+                return sum(end);
+            }
+            if (now > deadline) {
+                throw new IllegalStateException("The " + contender + " did not commit " + end + " within " + PASS_TIMEOUT
+                        + "; committed " + committed);
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    /** Reads the whole output topic back (no group, read-committed) and checks every record. */
     private OutputCheck readAndCheckOutput() throws Exception {
         OutputCheck check = new OutputCheck(contender + " (pass " + pass + ")", records);
         List<TopicPartition> parts = partitions(output);
         Map<TopicPartition, Long> end = endOffsets(parts);
         Map<String, Object> c = kafka.clientConfig();
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-verifier");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(parts);

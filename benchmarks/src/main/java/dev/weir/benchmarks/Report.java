@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * Prints JMH results (the JSON of {@code -rf json -rff FILE}) as the markdown table the README
  * keeps: the machine (cores, CPU model, memory), the JDK, the date, records per second of every
  * contender (median over all measured iterations or passes, with the lowest and highest as the
- * spread), and the ratios issue 6 sets goals for.
+ * spread), and the ratios the issues set goals for.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.weir.benchmarks.Report benchmarks/target/results.json
@@ -47,7 +47,7 @@ public final class Report {
     record Contender(String method, String label) {
     }
 
-    /** {@code numerator / denominator} of records/s; {@code goal} is NaN when issue 6 sets none. */
+    /** {@code numerator / denominator} of records/s; {@code goal} is NaN when no issue sets one. */
     record Ratio(String numerator, String denominator, double goal) {
     }
 
@@ -69,10 +69,14 @@ public final class Report {
                     Kind.PASS_OVER_RECORDS,
                     List.of(new Contender("plainClientLoop", "Plain consumer → producer loop"),
                             new Contender("kafkaStreams", "Kafka Streams"),
-                            new Contender("weir", "Weir `Worker`")),
+                            new Contender("weir", "Weir `Worker`"),
+                            new Contender("kafkaStreamsExactlyOnce", "Kafka Streams, `exactly_once_v2`"),
+                            new Contender("weirExactlyOnce", "Weir `Worker`, `EXACTLY_ONCE`")),
                     List.of(new Ratio("weir", "plainClientLoop", 0.95),
                             new Ratio("kafkaStreams", "plainClientLoop", Double.NaN),
-                            new Ratio("weir", "kafkaStreams", Double.NaN))),
+                            new Ratio("weir", "kafkaStreams", Double.NaN),
+                            new Ratio("weirExactlyOnce", "kafkaStreamsExactlyOnce", 1.5),
+                            new Ratio("weirExactlyOnce", "weir", 0.8))),
             new Section("InMemoryCountBenchmark",
                     "In memory: groupBy + count into an in-memory table, " + String.format(Locale.ROOT, "%,d", InMemoryCountBenchmark.BATCH)
                             + "-record batches through a fresh test driver, every count update read back, final counts verified",
@@ -86,8 +90,12 @@ public final class Report {
                             + " keys, one processing thread each, pass ends at the commit covering all input",
                     Kind.PASS_OVER_RECORDS,
                     List.of(new Contender("kafkaStreams", "Kafka Streams"),
-                            new Contender("weir", "Weir `Worker`")),
-                    List.of(new Ratio("weir", "kafkaStreams", 1.5))),
+                            new Contender("weir", "Weir `Worker`"),
+                            new Contender("kafkaStreamsExactlyOnce", "Kafka Streams, `exactly_once_v2`"),
+                            new Contender("weirExactlyOnce", "Weir `Worker`, `EXACTLY_ONCE`")),
+                    List.of(new Ratio("weir", "kafkaStreams", 1.5),
+                            new Ratio("weirExactlyOnce", "kafkaStreamsExactlyOnce", 1.5),
+                            new Ratio("weirExactlyOnce", "weir", 0.8))),
             new Section("RestoreBenchmark",
                     "Restore: an empty RocksDB store rebuilt from a " + RestoreBenchmark.PARTITIONS
                             + "-partition changelog of distinct keys (records/s = keys restored per second)",
@@ -203,7 +211,7 @@ public final class Report {
             return;
         }
         out.println();
-        out.println("| Ratio of medians | value | goal (issue 6) |");
+        out.println("| Ratio of medians | value | goal |");
         out.println("| --- | ---: | --- |");
         for (Ratio q : ratios) {
             double value = stats.get(q.numerator()).median() / stats.get(q.denominator()).median();

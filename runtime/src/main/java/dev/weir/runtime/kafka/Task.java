@@ -33,6 +33,13 @@ final class Task {
     boolean seekToCommitted;
     /** The first offset delivered per input partition since the task was assigned: where to go back to when nothing was committed. */
     final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    /**
+     * Per input partition, after the last batch of records the consumer returned: one past the
+     * last record of it, and the consumer's position then, which may be further (transaction
+     * markers take offsets). When the task processed up to the first, the second is what it has
+     * consumed, and what a commit should say: a consumer's lag then ends at zero.
+     */
+    final Map<TopicPartition, long[]> positions = new HashMap<>();
 
     Task(TaskId id, List<TopicPartition> inputs, StateManager stateManager) {
         this.id = id;

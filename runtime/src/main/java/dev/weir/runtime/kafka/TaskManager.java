@@ -385,6 +385,7 @@ public final class TaskManager {
             }
             committed.remove(tp);
         }
+        t.positions.clear();
         return true;
     }
 
@@ -412,6 +413,9 @@ public final class TaskManager {
                         // The tasks went back to their last commit; the rest of this batch is read again.
                         return;
                     }
+                }
+                if (t.state == Task.State.RUNNING) {
+                    t.positions.put(tp, new long[] {list.get(list.size() - 1).offset() + 1, consumer.position(tp)});
                 }
             }
             collector.checkFailures();
@@ -566,10 +570,15 @@ public final class TaskManager {
         for (Task t : running) {
             for (Map.Entry<String, Long> e : t.engine.committableOffsets().entrySet()) {
                 TopicPartition tp = new TopicPartition(e.getKey(), t.id.partition());
+                long offset = e.getValue();
+                long[] position = t.positions.get(tp);
+                if (position != null && offset == position[0] && position[1] > offset) {
+                    offset = position[1];
+                }
                 // Under exactly-once every processed partition goes into the transaction: the group then checks this
                 // member's generation, which fences a zombie even when nothing moved.
-                if (exactlyOnce || !e.getValue().equals(committed.get(tp))) {
-                    offsets.put(tp, new OffsetAndMetadata(e.getValue()));
+                if (exactlyOnce || !Long.valueOf(offset).equals(committed.get(tp))) {
+                    offsets.put(tp, new OffsetAndMetadata(offset));
                 }
             }
         }
