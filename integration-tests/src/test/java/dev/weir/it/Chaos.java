@@ -149,6 +149,9 @@ final class Chaos {
             }
             if (!seen.equals(want)) {
                 wrong.add(e.getKey() + ": " + describeDifference(seen, want));
+                if (wrong.size() == 1) {
+                    log.error("Committed counts of {}: {}", e.getKey(), seen);
+                }
             }
         }
         assertThat(wrong).as("customers whose committed counts are not exactly 1..n").isEmpty();

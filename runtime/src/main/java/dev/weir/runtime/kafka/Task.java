@@ -31,6 +31,8 @@ final class Task {
     PartitionTask engine;
     /** After a reset, the input is read again from the last committed offsets before the task runs. */
     boolean seekToCommitted;
+    /** Exactly-once: the task restores only once its input's committed offsets are stable (no transaction pending). */
+    boolean awaitingStableOffsets;
     /** The first offset delivered per input partition since the task was assigned: where to go back to when nothing was committed. */
     final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     /**

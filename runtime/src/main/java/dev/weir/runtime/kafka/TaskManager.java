@@ -79,6 +79,8 @@ public final class TaskManager {
     private static final Logger log = LoggerFactory.getLogger(TaskManager.class);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SEEK_TIMEOUT = Duration.ofSeconds(5);
+    /** How long one round waits for the committed offsets of new exactly-once tasks to become stable. */
+    private static final Duration STABLE_OFFSETS_WAIT = Duration.ofMillis(100);
     /** Resets in a row, without a commit between, after which an unknown send error counts as fatal. */
     private static final int MAX_RESETS_WITHOUT_PROGRESS = 20;
 
@@ -230,10 +232,67 @@ public final class TaskManager {
         return new Task(id, List.copyOf(inputs), sm);
     }
 
+    /**
+     * Hands a stateful task to the state updater, input paused. Under exactly-once it first waits
+     * (in {@link #checkStateUpdater()}) until the committed offsets of its input are stable: a
+     * transaction of the task's previous owner (or of this thread, after a commit that timed out)
+     * may still be completing, and the changelog's end must be read after it completed, or the
+     * store would miss what that transaction committed.
+     */
     private void restore(Task t) {
         consumer.pause(t.inputs);
+        if (exactlyOnce) {
+            t.state = Task.State.CREATED;
+            t.awaitingStableOffsets = true;
+            return;
+        }
         t.state = Task.State.RESTORING;
         updater.add(t.stateManager, restoreListener);
+    }
+
+    /**
+     * Reads the committed offsets of the tasks waiting for them (as a read-committed consumer
+     * does: not before pending transactional commits completed), positions their input there,
+     * and hands them to the state updater. Retried on the next round while the broker makes them wait.
+     */
+    private void restoreOnceOffsetsAreStable() {
+        List<Task> waiting = new ArrayList<>();
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (Task t : tasks.values()) {
+            if (t.state == Task.State.CREATED && t.awaitingStableOffsets) {
+                waiting.add(t);
+                partitions.addAll(t.inputs);
+            }
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets;
+        try {
+            // This thread's own transaction, if one's outcome is unknown, is finished by initializing the producer.
+            producer.init();
+            offsets = consumer.committed(partitions, STABLE_OFFSETS_WAIT);
+        } catch (RetriableException | WakeupException e) {
+            log.debug("{}: committed offsets of {} not stable yet ({})", threadName, waiting, e.toString());
+            return;
+        }
+        for (Task t : waiting) {
+            for (TopicPartition tp : t.inputs) {
+                OffsetAndMetadata om = offsets.get(tp);
+                Long first = t.firstOffsets.get(tp);
+                if (om != null) {
+                    consumer.seek(tp, om.offset());
+                } else if (t.seekToCommitted && first != null) {
+                    consumer.seek(tp, first);
+                }
+                committed.remove(tp);
+            }
+            t.positions.clear();
+            t.seekToCommitted = false;
+            t.awaitingStableOffsets = false;
+            t.state = Task.State.RESTORING;
+            updater.add(t.stateManager, restoreListener);
+        }
     }
 
     /**
@@ -320,6 +379,7 @@ public final class TaskManager {
         if (failure != null) {
             throw failure;
         }
+        restoreOnceOffsetsAreStable();
         StateManager sm;
         boolean changed = false;
         while ((sm = restored.poll()) != null) {
@@ -333,7 +393,7 @@ public final class TaskManager {
             }
         }
         for (Task t : tasks.values()) {
-            if (t.state == Task.State.CREATED) {
+            if (t.state == Task.State.CREATED && !t.awaitingStableOffsets) {
                 changed |= tryStart(t);
             }
         }
