@@ -170,7 +170,14 @@ public class EndToEndCountBenchmark {
         startNanos = System.nanoTime();
         Worker worker = Worker.start(CountWorkload.weirApp(group, INPUT, output, TableOptions.defaults()).topology(),
                 ClientSettings.weir(kafka.bootstrapServers(), stateDir, exactlyOnce));
-        running = worker;
+        running = () -> {
+            io.micrometer.core.instrument.Timer commits = worker.metrics().find("weir.commit.latency").timer();
+            if (commits != null) {
+                System.out.printf("%s pass %d: %,d commits holding the stream thread %,.0f ms in all (%.1f ms each)%n", contender,
+                        pass, commits.count(), commits.totalTime(TimeUnit.MILLISECONDS), commits.mean(TimeUnit.MILLISECONDS));
+            }
+            worker.close();
+        };
         return awaitCommitted(() -> {
             if (worker.state() == Worker.State.FAILED) {
                 throw new IllegalStateException("The Weir worker failed: " + worker.failure().orElse(null));

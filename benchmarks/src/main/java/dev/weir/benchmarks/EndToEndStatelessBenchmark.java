@@ -209,7 +209,14 @@ public class EndToEndStatelessBenchmark {
         startNanos = System.nanoTime();
         Worker worker = Worker.start(StatelessWorkload.weirApp(group, INPUT, output).topology(),
                 ClientSettings.weir(kafka.bootstrapServers(), stateDir, exactlyOnce));
-        running = worker;
+        running = () -> {
+            io.micrometer.core.instrument.Timer commits = worker.metrics().find("weir.commit.latency").timer();
+            if (commits != null) {
+                System.out.printf("%s pass %d: %,d commits holding the stream thread %,.0f ms in all (%.1f ms each)%n", contender,
+                        pass, commits.count(), commits.totalTime(TimeUnit.MILLISECONDS), commits.mean(TimeUnit.MILLISECONDS));
+            }
+            worker.close();
+        };
         Runnable healthy = () -> {
             if (worker.state() == Worker.State.FAILED || worker.state() == Worker.State.STOPPED) {
                 Throwable t = worker.failure().orElse(null);

@@ -69,7 +69,7 @@ public final class TestDriver implements AutoCloseable {
 
     /** The wall-clock time a driver starts at unless {@link Builder#startTime} says otherwise. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
-    /** The dead-letter topic under {@link ErrorPolicy#DEAD_LETTER} unless {@link Builder#deadLetterTopic} names another. */
+    /** The name the driver's task manager goes by in logs and meters, as a worker's stream thread does. */
     private static final String THREAD = "testkit";
 
     private final Topology topology;
@@ -81,7 +81,6 @@ public final class TestDriver implements AutoCloseable {
     private final TaskManager taskManager;
     private final MeterRegistry metrics = new SimpleMeterRegistry();
     private final String deadLetterTopic;
-    private final Guarantee guarantee;
     private final Deque<StoredRecord> pending = new ArrayDeque<>();
     private final Map<String, Integer> outputPositions = new HashMap<>();
     private final List<TaskId> taskIds;
@@ -92,7 +91,6 @@ public final class TestDriver implements AutoCloseable {
     private TestDriver(Builder b) {
         this.topology = b.topology;
         this.now = b.start.toEpochMilli();
-        this.guarantee = b.guarantee;
         Map<String, Integer> explicit = b.partitions;
         int defaults = b.defaultPartitions;
         this.layout = PartitionLayout.resolve(topology, name -> {

@@ -28,6 +28,8 @@ final class StreamThread implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamThread.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** While tasks wait for their stores, the loop comes round often enough to start them as soon as they are ready. */
+    private static final Duration POLL_WHILE_RESTORING = Duration.ofMillis(10);
 
     private final String name;
     private final Topology topology;
@@ -77,7 +79,7 @@ final class StreamThread implements Runnable {
             consumer.subscribe(new ArrayList<>(sourceTopics()), new Listener());
             while (running) {
                 try {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(taskManager.allRunning() ? POLL : POLL_WHILE_RESTORING);
                     taskManager.process(records);
                     taskManager.punctuate();
                     taskManager.maybeCommit();

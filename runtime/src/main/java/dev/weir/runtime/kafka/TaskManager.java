@@ -100,6 +100,7 @@ public final class TaskManager {
     private final StateUpdater.Listener restoreListener;
     private final Counter processed;
     private final Counter rebalances;
+    private final io.micrometer.core.instrument.Timer commitLatency;
 
     private final Map<TaskId, Task> tasks = new TreeMap<>();
     private final ConcurrentLinkedQueue<StateManager> restored = new ConcurrentLinkedQueue<>();
@@ -148,6 +149,9 @@ public final class TaskManager {
         };
         this.processed = Counter.builder("weir.records.processed").tag("app", topology.appId()).tag("thread", threadName)
                 .description("Input records processed (skipped and dead-lettered ones included)").register(metrics);
+        this.commitLatency = io.micrometer.core.instrument.Timer.builder("weir.commit.latency").tag("app", topology.appId())
+                .tag("thread", threadName).description("Time a commit holds up its stream thread (flush or transaction, offsets)")
+                .register(metrics);
         this.rebalances = Counter.builder("weir.rebalances").tag("app", topology.appId()).tag("thread", threadName)
                 .description("Assignments this thread received from the group").register(metrics);
     }
@@ -606,7 +610,16 @@ public final class TaskManager {
     }
 
     private void commitRunning() {
+        // The interval runs from the end of a commit: processing gets the whole interval, however long the commit took.
         lastCommit = wallClock.getAsLong();
+        try {
+            commitRunningTasks();
+        } finally {
+            lastCommit = wallClock.getAsLong();
+        }
+    }
+
+    private void commitRunningTasks() {
         List<Task> running = new ArrayList<>();
         boolean needed = false;
         for (Task t : tasks.values()) {
@@ -618,6 +631,7 @@ public final class TaskManager {
         if (!needed && !producer.transactionInFlight()) {
             return;
         }
+        long started = System.nanoTime();
         for (Task t : running) {
             try {
                 t.engine.prepareCommit();
@@ -654,6 +668,7 @@ public final class TaskManager {
         processed.increment(processedSinceCommit);
         processedSinceCommit = 0;
         resetsWithoutProgress = 0;
+        commitLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private void commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets) {

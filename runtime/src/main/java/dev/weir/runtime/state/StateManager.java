@@ -42,6 +42,8 @@ public final class StateManager {
         /** The store holds every change before this changelog offset; null while not known (restore from the start). */
         Long offset;
         Long checkpointed;
+        /** Where a restore ended: the changes before it come from the changelog and need no checkpoint soon. */
+        Long restoredTo;
         /** Restore state, kept by the state updater. */
         long end = -1;
         boolean restored;
@@ -157,14 +159,27 @@ public final class StateManager {
         });
     }
 
-    /** Whether a store moved far enough past the last checkpoint to write a new one. */
+    /** The state updater caught the stores up with their changelogs. */
+    void restoreCompleted() {
+        for (Changelog c : changelogs.values()) {
+            c.restoredTo = c.offset;
+        }
+    }
+
+    /**
+     * Whether a store moved far enough past its last checkpoint, or the end of its restore, to
+     * write a new one: a crash then re-reads at most that much of the changelog.
+     */
     public boolean checkpointDue() {
         if (checkpoint == null) {
             return false;
         }
         for (Changelog c : changelogs.values()) {
-            if (c.store != null && c.store.persistent() && c.offset != null
-                    && (c.checkpointed == null || c.offset - c.checkpointed >= CHECKPOINT_DELTA)) {
+            if (c.store == null || !c.store.persistent() || c.offset == null) {
+                continue;
+            }
+            long since = Math.max(c.checkpointed == null ? -1 : c.checkpointed, c.restoredTo == null ? -1 : c.restoredTo);
+            if (since < 0 || c.offset - since >= CHECKPOINT_DELTA) {
                 return true;
             }
         }

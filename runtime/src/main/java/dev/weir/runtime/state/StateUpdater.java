@@ -226,10 +226,14 @@ public final class StateUpdater implements AutoCloseable {
      */
     public void runOnce(Duration pollTimeout) {
         runCommands();
-        for (Restoring r : List.copyOf(restoring.values())) {
+        List<Restoring> uninitialized = new ArrayList<>();
+        for (Restoring r : restoring.values()) {
             if (!r.initialized) {
-                initialize(r);
+                uninitialized.add(r);
             }
+        }
+        if (!uninitialized.isEmpty()) {
+            initialize(uninitialized);
         }
         if (assigned.isEmpty()) {
             if (restoring.isEmpty() && isThreaded()) {
@@ -305,40 +309,73 @@ public final class StateUpdater implements AutoCloseable {
         }
     }
 
-    /** Opens the task's stores and positions the consumer on each changelog; retried next round while it cannot. */
-    private void initialize(Restoring r) {
-        StateManager task = r.task;
-        try {
-            task.open();
-        } catch (StoreLockedException e) {
-            if (System.nanoTime() > r.openDeadline) {
-                fail(r, new IllegalStateException(e.getMessage() + "; waited " + lockTimeout.toMillis() + " ms for it (set"
-                        + " WorkerConfig.stateLockTimeout to wait longer)", e));
-            } else if (System.nanoTime() - r.lockWarned > TimeUnit.SECONDS.toNanos(5)) {
-                r.lockWarned = System.nanoTime();
-                log.warn("{}; retrying", e.getMessage());
+    /**
+     * Opens the tasks' stores and positions the consumer on each changelog, reading the offsets
+     * of all their changelogs at once; a task is retried next round while it cannot.
+     */
+    private void initialize(List<Restoring> tasks) {
+        List<Restoring> opened = new ArrayList<>();
+        for (Restoring r : tasks) {
+            try {
+                r.task.open();
+                opened.add(r);
+            } catch (StoreLockedException e) {
+                if (System.nanoTime() > r.openDeadline) {
+                    fail(r, new IllegalStateException(e.getMessage() + "; waited " + lockTimeout.toMillis() + " ms for it (set"
+                            + " WorkerConfig.stateLockTimeout to wait longer)", e));
+                } else if (System.nanoTime() - r.lockWarned > TimeUnit.SECONDS.toNanos(5)) {
+                    r.lockWarned = System.nanoTime();
+                    log.warn("{}; retrying", e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                fail(r, e);
             }
-            return;
-        } catch (RuntimeException e) {
-            fail(r, e);
+        }
+        if (opened.isEmpty()) {
             return;
         }
-        List<TopicPartition> partitions = new ArrayList<>(task.changelogPartitions());
+        List<TopicPartition> partitions = new ArrayList<>();
+        opened.forEach(r -> partitions.addAll(r.task.changelogPartitions()));
         Map<TopicPartition, Long> begins;
         Map<TopicPartition, Long> ends;
         try {
             begins = consumer.beginningOffsets(partitions, CALL_TIMEOUT);
             ends = consumer.endOffsets(partitions, CALL_TIMEOUT);
         } catch (RetriableException e) {
-            logRetry("reading the changelog offsets of task " + task.task(), e);
+            logRetry("reading the changelog offsets of " + opened.size() + " task(s)", e);
             return;
         } catch (WakeupException e) {
-            // add() or remove() woke the consumer: the commands run first, then this task is initialized again.
+            // add() or remove() woke the consumer: the commands run first, then these tasks are initialized again.
             throw e;
         } catch (KafkaException e) {
-            fail(r, e);
+            opened.forEach(r -> fail(r, e));
             return;
         }
+        List<TopicPartition> toRead = new ArrayList<>();
+        for (Restoring r : opened) {
+            toRead.addAll(position(r, begins, ends));
+        }
+        if (!toRead.isEmpty()) {
+            assigned.addAll(toRead);
+            consumer.assign(new ArrayList<>(assigned));
+            for (TopicPartition tp : toRead) {
+                StateManager.Changelog c = byPartition.get(tp).task.changelog(tp);
+                if (c.offset == null) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, c.offset);
+                }
+            }
+        }
+        updateRemaining();
+        for (Restoring r : opened) {
+            completeIfRestored(r);
+        }
+    }
+
+    /** Decides where each changelog of a task starts; returns the partitions to read. */
+    private List<TopicPartition> position(Restoring r, Map<TopicPartition, Long> begins, Map<TopicPartition, Long> ends) {
+        StateManager task = r.task;
         List<TopicPartition> toRead = new ArrayList<>();
         for (StateManager.Changelog c : task.changelogs()) {
             long begin = begins.get(c.partition);
@@ -370,20 +407,7 @@ public final class StateUpdater implements AutoCloseable {
             }
         }
         r.initialized = true;
-        if (!toRead.isEmpty()) {
-            assigned.addAll(toRead);
-            consumer.assign(new ArrayList<>(assigned));
-            for (TopicPartition tp : toRead) {
-                StateManager.Changelog c = task.changelog(tp);
-                if (c.offset == null) {
-                    consumer.seekToBeginning(List.of(tp));
-                } else {
-                    consumer.seek(tp, c.offset);
-                }
-            }
-        }
-        updateRemaining();
-        completeIfRestored(r);
+        return toRead;
     }
 
     private void checkCaughtUp() {
@@ -448,12 +472,9 @@ public final class StateUpdater implements AutoCloseable {
         for (StateManager.Changelog c : r.task.changelogs()) {
             records += c.restoredRecords;
         }
-        try {
-            r.task.checkpoint();
-        } catch (RuntimeException e) {
-            r.listener.failed(r.task, e);
-            return;
-        }
+        // No flush and checkpoint here: the task's next checkpoint covers the restored records (a crash before it
+        // restores again from the last checkpoint written while restoring), and the task starts now.
+        r.task.restoreCompleted();
         if (records > 0) {
             log.info("Restored {} records of task {} in its stores; it starts processing", records, r.task.task());
         }
