@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * it input records one at a time, calls {@link #punctuate} with its wall clock, and commits in
  * three steps: {@link #prepareCommit()} (tables send their changes to their changelogs), then
  * the host makes the output durable and commits {@link #committableOffsets()}, then
- * {@link #postCommit()} (tables write those changes to their stores).
+ * {@link #postCommit()}; {@link #writeToStores()} writes what was committed to the stores.
  *
  * <p>The task does not own its stores: the host opens and restores them before, and closes
  * them after. Not thread-safe: a task belongs to one thread at a time.
@@ -280,7 +280,7 @@ public final class PartitionTask implements AutoCloseable {
 
     /**
      * Last step of a commit, once the changelog records {@link #prepareCommit()} sent are durable:
-     * tables write them to their stores.
+     * they may go to the stores ({@link #writeToStores()}).
      */
     public void postCommit() {
         checkOpen();
@@ -288,6 +288,25 @@ public final class PartitionTask implements AutoCloseable {
             t.postCommit();
         }
         commitNeeded = false;
+    }
+
+    /** The most committed changes a table of this task holds that its store does not have yet. */
+    public int unwrittenChanges() {
+        int most = 0;
+        for (TableRuntime t : tables.values()) {
+            most = Math.max(most, t.unwritten());
+        }
+        return most;
+    }
+
+    /**
+     * Writes the committed changes of every table to its store (not the changes of a commit in
+     * progress). After it the stores hold everything the changelog records of past commits hold.
+     */
+    public void writeToStores() {
+        for (TableRuntime t : tables.values()) {
+            t.writeToStore();
+        }
     }
 
     /**

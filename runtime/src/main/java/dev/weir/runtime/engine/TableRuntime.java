@@ -21,9 +21,12 @@ import java.util.TreeMap;
  * steps: {@link #prepareCommit()} sends the last value of each changed key to the changelog
  * partition of the task and keeps those bytes as a pending batch; once the host has made the
  * changelog durable (the producer flushed, or the transaction committed), {@link #postCommit()}
- * writes the batch to the store. So a store never holds a change its changelog does not: after
- * a crash, an abort or a lost fence it is at the last commit, and a restore from the changelog
- * brings it to exactly what was committed.
+ * adds the batch to what is committed but not yet in the store, and {@link #writeToStore()}
+ * writes that (the host does it at once under at-least-once, and about once a second under
+ * exactly-once, where a key changed in ten commits is written once). So a store never holds a
+ * change its changelog does not: after a crash, an abort or a lost fence it is at or before
+ * the last commit, and a restore from the changelog brings it to exactly what was committed.
+ * Entries not in the store yet stay in the cache.
  */
 @SuppressWarnings("unchecked")
 final class TableRuntime {
@@ -47,6 +50,8 @@ final class TableRuntime {
     private static final class Entry {
         Object value;
         boolean dirty;
+        /** Sent to the changelog but not written to the store yet: must not be evicted. */
+        boolean unwritten;
         long timestamp;
 
         Entry(Object value, boolean dirty, long timestamp) {
@@ -68,6 +73,8 @@ final class TableRuntime {
     private int dirty;
     /** Sent to the changelog, not yet in the store: between {@link #prepareCommit()} and {@link #postCommit()}. */
     private Map<ByteBuffer, byte[]> pending;
+    /** Committed (durable in the changelog) but not yet in the store. */
+    private final Map<ByteBuffer, byte[]> committed = new LinkedHashMap<>();
     /** Windowed tables: window start to the (composite) keys that have a value in it. */
     private final TreeMap<Long, Set<ByteBuffer>> windows = new TreeMap<>();
     private final Windowing windowing;
@@ -321,7 +328,10 @@ final class TableRuntime {
         }
         // Only once everything is sent: a send that threw leaves the entries dirty for the next attempt.
         for (Entry entry : cache.values()) {
-            entry.dirty = false;
+            if (entry.dirty) {
+                entry.dirty = false;
+                entry.unwritten = true;
+            }
         }
         clockDirty = false;
         dirty = 0;
@@ -332,15 +342,35 @@ final class TableRuntime {
         }
     }
 
-    /** Writes what {@link #prepareCommit()} sent to the store: the changelog holds it durably now. */
+    /** What {@link #prepareCommit()} sent is durable in the changelog now: it may go to the store. */
     void postCommit() {
         if (pending != null) {
-            store.write(pending);
+            committed.putAll(pending);
             pending = null;
         }
     }
 
+    /** How many committed changes wait to be written to the store. */
+    int unwritten() {
+        return committed.size();
+    }
+
+    /** Writes the committed changes to the store, in one batch. */
+    void writeToStore() {
+        if (committed.isEmpty()) {
+            return;
+        }
+        store.write(committed);
+        for (ByteBuffer k : committed.keySet()) {
+            Entry e = cache.get(k);
+            if (e != null) {
+                e.unwritten = false;
+            }
+        }
+        committed.clear();
+    }
+
     private void evictClean() {
-        cache.values().removeIf(e -> !e.dirty);
+        cache.values().removeIf(e -> !e.dirty && !e.unwritten);
     }
 }

@@ -42,6 +42,9 @@ final class Task {
      * consumed, and what a commit should say: a consumer's lag then ends at zero.
      */
     final Map<TopicPartition, long[]> positions = new HashMap<>();
+    /** Changelog offsets acknowledged by commits whose changes are not in the stores yet. */
+    final Map<TopicPartition, Long> unwrittenAcked = new HashMap<>();
+    long lastStoreWrite = System.nanoTime();
 
     Task(TaskId id, List<TopicPartition> inputs, StateManager stateManager) {
         this.id = id;

@@ -81,6 +81,9 @@ public final class TaskManager {
     private static final Duration SEEK_TIMEOUT = Duration.ofSeconds(5);
     /** How long one round waits for the committed offsets of new exactly-once tasks to become stable. */
     private static final Duration STABLE_OFFSETS_WAIT = Duration.ofMillis(100);
+    /** Exactly-once: how often committed changes go to the stores, at the most; and how many may wait before they go at once. */
+    private static final long STORE_WRITE_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private static final int MAX_UNWRITTEN = 50_000;
     /** Resets in a row, without a commit between, after which an unknown send error counts as fatal. */
     private static final int MAX_RESETS_WITHOUT_PROGRESS = 20;
 
@@ -713,13 +716,24 @@ public final class TaskManager {
         return out;
     }
 
-    /** The output is durable: tables write what they sent to their stores, which then hold everything before the acknowledged changelog offsets. */
+    /**
+     * The output is durable: what the tables sent may go to their stores, which then hold
+     * everything before the acknowledged changelog offsets. At-least-once writes the stores at
+     * every commit; exactly-once, committing ten times as often, about once a second (or when
+     * many changes wait), so that a key changed in many commits is written once.
+     */
     private void applyCommitted(List<Task> running, Map<TopicPartition, OffsetAndMetadata> offsets) {
         Map<TopicPartition, Long> acked = collector.takeAcked();
+        long now = System.nanoTime();
         for (Task t : running) {
             t.engine.postCommit();
-            if (t.stateful()) {
-                t.stateManager.committed(acked);
+            if (!t.stateful()) {
+                continue;
+            }
+            acked.forEach((tp, next) -> t.unwrittenAcked.merge(tp, next, Math::max));
+            if (!exactlyOnce || now - t.lastStoreWrite >= STORE_WRITE_INTERVAL_NANOS
+                    || t.engine.unwrittenChanges() >= MAX_UNWRITTEN) {
+                writeStores(t);
                 if (t.stateManager.checkpointDue()) {
                     t.stateManager.checkpoint();
                 }
@@ -729,6 +743,14 @@ public final class TaskManager {
             offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
             collector.committed(committedOffsets(offsets));
         }
+    }
+
+    /** Writes a task's committed changes to its stores, which then hold everything before the changelog offsets of those commits. */
+    private void writeStores(Task t) {
+        t.engine.writeToStores();
+        t.stateManager.committed(t.unwrittenAcked);
+        t.unwrittenAcked.clear();
+        t.lastStoreWrite = System.nanoTime();
     }
 
     // ---------------------------------------------------------------- failures
@@ -797,6 +819,15 @@ public final class TaskManager {
 
     private void closeEngine(Task t) {
         if (t.engine != null) {
+            if (t.stateful()) {
+                // Only committed changes: a commit in progress or aborted never reached postCommit.
+                try {
+                    writeStores(t);
+                } catch (RuntimeException e) {
+                    log.warn("Writing the committed changes of task {} to its stores failed ({}); they are restored from the"
+                            + " changelog", t.id, e.toString());
+                }
+            }
             try {
                 t.engine.close();
             } catch (RuntimeException e) {

@@ -31,8 +31,14 @@ public final class StateManager {
 
     private static final Logger log = LoggerFactory.getLogger(StateManager.class);
 
-    /** Write a checkpoint while running once a store moved this many changelog offsets past the last one. */
+    /**
+     * Write a checkpoint while running once a store moved this many changelog offsets past the
+     * last one, and this long after it: each checkpoint flushes the stores to disk, so under
+     * exactly-once (a commit every 100 ms) a checkpoint per commit would cost more than it saves.
+     * A crash re-reads at most what the changelog got in that time.
+     */
     static final long CHECKPOINT_DELTA = 10_000;
+    static final long CHECKPOINT_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /** One table's store and its place in the changelog. */
     static final class Changelog {
@@ -67,6 +73,7 @@ public final class StateManager {
     private final Map<TopicPartition, Changelog> byPartition = new LinkedHashMap<>();
     private boolean open;
     private boolean closed;
+    private long lastCheckpointNanos = System.nanoTime();
 
     public StateManager(TaskId task, Topology topology, StoreProvider provider) {
         this.task = task;
@@ -171,7 +178,7 @@ public final class StateManager {
      * write a new one: a crash then re-reads at most that much of the changelog.
      */
     public boolean checkpointDue() {
-        if (checkpoint == null) {
+        if (checkpoint == null || System.nanoTime() - lastCheckpointNanos < CHECKPOINT_INTERVAL_NANOS) {
             return false;
         }
         for (Changelog c : changelogs.values()) {
@@ -211,6 +218,7 @@ public final class StateManager {
             }
         }
         checkpoint.write(offsets);
+        lastCheckpointNanos = System.nanoTime();
         for (Changelog c : changelogs.values()) {
             if (offsets.containsKey(c.table.name())) {
                 c.checkpointed = c.offset;

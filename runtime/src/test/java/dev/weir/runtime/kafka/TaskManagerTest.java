@@ -175,4 +175,119 @@ class TaskManagerTest {
         assertThat(tm.taskIds()).as("tasks closed, not processing on").isEmpty();
         assertThat(refusing.shouldRebalance()).isTrue();
     }
+
+    private static Topology counting() {
+        App app = App.create("count");
+        Topic<String, String> notes = app.topic("notes", Serdes.string(), Serdes.string());
+        dev.weir.dsl.Table<String, Long> counts = app.table("counts", Serdes.string(), Serdes.longs(), 0L);
+        app.stream(notes).count(counts);
+        return app.topology();
+    }
+
+    /** A store the test can look into, closed or not, to see what reached it and when. */
+    private static final class VisibleStore implements dev.weir.runtime.engine.ByteStore {
+        final Map<java.nio.ByteBuffer, byte[]> data = new java.util.HashMap<>();
+
+        @Override
+        public byte[] get(byte[] key) {
+            return data.get(java.nio.ByteBuffer.wrap(key));
+        }
+
+        @Override
+        public void write(Map<java.nio.ByteBuffer, byte[]> batch) {
+            batch.forEach((k, v) -> {
+                if (v == null) {
+                    data.remove(k);
+                } else {
+                    data.put(k, v);
+                }
+            });
+        }
+
+        @Override
+        public void forEach(java.util.function.BiConsumer<byte[], byte[]> action) {
+            data.forEach((k, v) -> action.accept(k.array(), v));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public boolean persistent() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final List<VisibleStore> stores = new java.util.ArrayList<>();
+
+    private TaskManager countingTaskManager(Guarantee guarantee) {
+        Topology topology = counting();
+        restoreConsumer.updateBeginningOffsets(Map.of(new TopicPartition("count-counts-changelog", 0), 0L));
+        restoreConsumer.updateEndOffsets(Map.of(new TopicPartition("count-counts-changelog", 0), 0L));
+        StateUpdater updater = new StateUpdater("updater", topology.appId(), restoreConsumer, new SimpleMeterRegistry(), Duration.ZERO);
+        StoreProvider provider = new StoreProvider() {
+            @Override
+            public Opened open(dev.weir.runtime.engine.TaskId task, dev.weir.dsl.Table<?, ?> table) {
+                VisibleStore store = new VisibleStore();
+                stores.add(store);
+                return new Opened(store, true);
+            }
+
+            @Override
+            public void wipe(dev.weir.runtime.engine.TaskId task, dev.weir.dsl.Table<?, ?> table) {
+            }
+
+            @Override
+            public java.nio.file.Path taskDir(dev.weir.runtime.engine.TaskId task) {
+                return null;
+            }
+        };
+        TaskManager tm = TaskManager.create("thread", topology, WorkerConfig.builder("mock").guarantee(guarantee).build(), null,
+                consumer, () -> producer(true), updater, provider, () -> now, new SimpleMeterRegistry());
+        consumer.assign(List.of(NOTES));
+        tm.handleAssignment(List.of(NOTES));
+        for (int i = 0; i < 10 && !tm.allRunning(); i++) {
+            updater.runOnce(Duration.ZERO);
+            tm.checkStateUpdater();
+        }
+        assertThat(tm.allRunning()).isTrue();
+        return tm;
+    }
+
+    private Long stored(String key) {
+        byte[] v = stores.get(0).get(utf8(key));
+        return v == null ? null : Serdes.longs().deserialize(v);
+    }
+
+    @Test
+    void aStoreGetsChangesOnlyOnceTheirCommitIsDurable() {
+        TaskManager tm = countingTaskManager(Guarantee.AT_LEAST_ONCE);
+        process(tm, 0, "x");
+        process(tm, 1, "y");
+        assertThat(stored("k")).as("not committed: not in the store").isNull();
+        tm.commit();
+        assertThat(stored("k")).isEqualTo(2L);
+    }
+
+    @Test
+    void underExactlyOnceCommittedChangesReachTheStoreInBatchesAndOnClose() {
+        TaskManager tm = countingTaskManager(Guarantee.EXACTLY_ONCE);
+        process(tm, 0, "x");
+        tm.commit();
+        process(tm, 1, "y");
+        process(tm, 2, "z");
+        tm.commit();
+        assertThat(stored("k")).as("committed twice within a second: not written yet").isNull();
+        assertThat(tm.engine(new dev.weir.runtime.engine.TaskId(0, 0)).tableValue("counts", "k")).isEqualTo(3L);
+        process(tm, 3, "uncommitted");
+
+        tm.shutdown(false);
+
+        assertThat(stored("k")).as("the committed count, not the one after it").isEqualTo(3L);
+    }
 }
