@@ -46,10 +46,24 @@ final class Task {
     final Map<TopicPartition, Long> unwrittenAcked = new HashMap<>();
     long lastStoreWrite = System.nanoTime();
 
+    /** The partition {@link #noteFirstOffset} saw last, so that a run of its records looks nothing up. */
+    private String lastNotedTopic;
+    private int lastNotedPartition = -1;
+
     Task(TaskId id, List<TopicPartition> inputs, StateManager stateManager) {
         this.id = id;
         this.inputs = inputs;
         this.stateManager = stateManager;
+    }
+
+    /** Records {@code offset} as the first of its partition when none is recorded (the host's record-at-a-time path). */
+    void noteFirstOffset(String topic, int partition, long offset) {
+        if (partition == lastNotedPartition && topic.equals(lastNotedTopic)) {
+            return;
+        }
+        firstOffsets.putIfAbsent(new TopicPartition(topic, partition), offset);
+        lastNotedTopic = topic;
+        lastNotedPartition = partition;
     }
 
     boolean stateful() {

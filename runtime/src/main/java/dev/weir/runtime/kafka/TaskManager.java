@@ -504,7 +504,7 @@ public final class TaskManager {
                     + "; tasks: " + tasks.values());
         }
         try {
-            t.firstOffsets.putIfAbsent(new TopicPartition(topic, partition), offset);
+            t.noteFirstOffset(topic, partition, offset);
             processOne(t, topic, partition, offset, timestamp, headers, key, value);
             collector.checkFailures();
         } catch (TaskCorruptedException e) {

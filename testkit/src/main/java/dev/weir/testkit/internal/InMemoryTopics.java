@@ -57,7 +57,8 @@ public final class InMemoryTopics {
         int n = log.partitions;
         int p = partition;
         if (p < 0) {
-            p = key == null ? log.roundRobin++ % n : Utils.toPositive(Utils.murmur2(key)) % n;
+            // One partition: where the partitioner would put it anyway, without hashing every key.
+            p = n == 1 ? 0 : key == null ? log.roundRobin++ % n : Utils.toPositive(Utils.murmur2(key)) % n;
         } else if (p >= n) {
             throw new IllegalArgumentException("Topic \"" + topic + "\" has " + n + " partitions; partition " + p + " does not exist");
         }
