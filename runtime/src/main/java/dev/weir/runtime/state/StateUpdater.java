@@ -21,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * goes, so a restore cut short by a rebalance ({@link #remove}) or a crash resumes where it
  * was. Progress (records restored and remaining, rate) is logged every
  * {@link #PROGRESS_INTERVAL} and metered ({@code weir.restore.records},
- * {@code weir.restore.remaining}).
+ * {@code weir.restore.remaining}, {@code weir.restore.rate}).
  *
  * <p>A restore consumer that cannot reach the broker keeps retrying; the tasks wait.
  */
@@ -63,6 +64,7 @@ public final class StateUpdater implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StateUpdater.class);
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
+    static final Duration RATE_INTERVAL = Duration.ofSeconds(1);
     /** Checkpoint a long restore's position this often, so a crash resumes it. */
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
     /** The longest a broker call of the updater blocks, so that {@link #remove} is answered soon even in an outage. */
@@ -107,8 +109,13 @@ public final class StateUpdater implements AutoCloseable {
     private final Map<String, Counter> restoredCounters = new HashMap<>();
     private volatile boolean running = true;
     private Thread thread;
-    private long lastProgressLog = System.nanoTime();
+    private final LongSupplier nanoClock;
+    private long lastProgressLog;
     private long restoredSinceLog;
+    /** Records restored per second over the last {@link #RATE_INTERVAL}, for the {@code weir.restore.rate} gauge. */
+    private final AtomicLong rate = new AtomicLong();
+    private long lastRate;
+    private long restoredSinceRate;
     private long lastRetryLog;
 
     /**
@@ -117,6 +124,15 @@ public final class StateUpdater implements AutoCloseable {
      */
     public StateUpdater(String name, String appId, Consumer<byte[], byte[]> restoreConsumer, MeterRegistry metrics,
                         Duration lockTimeout) {
+        this(name, appId, restoreConsumer, metrics, lockTimeout, System::nanoTime);
+    }
+
+    /** As above, with the clock that progress and the restore rate are measured by. */
+    StateUpdater(String name, String appId, Consumer<byte[], byte[]> restoreConsumer, MeterRegistry metrics,
+                 Duration lockTimeout, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.lastProgressLog = nanoClock.getAsLong();
+        this.lastRate = lastProgressLog;
         this.name = name;
         this.appId = appId;
         this.consumer = restoreConsumer;
@@ -124,6 +140,9 @@ public final class StateUpdater implements AutoCloseable {
         this.lockTimeout = lockTimeout;
         Gauge.builder("weir.restore.remaining", remaining, AtomicLong::get).tag("app", appId)
                 .description("Changelog records left to restore before the restoring tasks can run").register(metrics);
+        Gauge.builder("weir.restore.rate", rate, AtomicLong::get).tag("app", appId).baseUnit("records/s")
+                .description("Changelog records restored per second over the last second (0 when nothing restores)")
+                .register(metrics);
     }
 
     /** Starts the updater's own thread. Without it, the host calls {@link #runOnce} itself (the testkit does). */
@@ -236,6 +255,10 @@ public final class StateUpdater implements AutoCloseable {
             initialize(uninitialized);
         }
         if (assigned.isEmpty()) {
+            // Nothing to read: the rate falls to zero rather than keeping the last restore's.
+            rate.set(0);
+            restoredSinceRate = 0;
+            lastRate = nanoClock.getAsLong();
             if (restoring.isEmpty() && isThreaded()) {
                 Command next;
                 try {
@@ -273,6 +296,7 @@ public final class StateUpdater implements AutoCloseable {
             write(c.store, batch);
             c.restoredRecords += batch.size();
             restoredSinceLog += batch.size();
+            restoredSinceRate += batch.size();
             counter(c.table.name()).increment(batch.size());
             c.offset = batch.get(batch.size() - 1).offset() + 1;
         }
@@ -534,8 +558,20 @@ public final class StateUpdater implements AutoCloseable {
         remaining.set(left);
     }
 
+    private void updateRate() {
+        long now = nanoClock.getAsLong();
+        long elapsed = now - lastRate;
+        if (elapsed < RATE_INTERVAL.toNanos()) {
+            return;
+        }
+        rate.set(Math.round(restoredSinceRate / (elapsed / 1e9)));
+        lastRate = now;
+        restoredSinceRate = 0;
+    }
+
     private void maybeLogProgress() {
-        long now = System.nanoTime();
+        updateRate();
+        long now = nanoClock.getAsLong();
         long elapsed = now - lastProgressLog;
         if (elapsed < PROGRESS_INTERVAL.toNanos()) {
             return;

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -38,6 +39,8 @@ class StateUpdaterTest {
     private RocksDbStores stores;
     private MockConsumer<byte[], byte[]> consumer;
     private StateUpdater updater;
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final AtomicLong clock = new AtomicLong();
     private final List<StateManager> restored = new ArrayList<>();
     private final List<RuntimeException> failed = new ArrayList<>();
     private final StateUpdater.Listener listener = new StateUpdater.Listener() {
@@ -62,7 +65,7 @@ class StateUpdaterTest {
         changelog = new TopicPartition(counts.changelogTopic().name(), 0);
         stores = new RocksDbStores(dir, 8 << 20, 4 << 20);
         consumer = new MockConsumer<>("none");
-        updater = new StateUpdater("updater", "restore", consumer, new SimpleMeterRegistry(), Duration.ofMillis(300));
+        updater = new StateUpdater("updater", "restore", consumer, metrics, Duration.ofMillis(300), clock::get);
     }
 
     @AfterEach
@@ -123,6 +126,32 @@ class StateUpdaterTest {
         assertThat(sm.checkpointDue()).as("a restore needs no checkpoint before the task ran a while").isFalse();
         sm.close();
         assertThat(Files.readString(dir.resolve("0_0/.checkpoint"))).contains("counts 10");
+    }
+
+    @Test
+    void theRestoreRateIsMeteredPerSecondAndFallsToZeroWhenNothingRestores() {
+        changelogHolds(0, 3000);
+        consumer.schedulePollTask(() -> {
+            for (long i = 0; i < 1000; i++) {
+                consumer.addRecord(new ConsumerRecord<>(changelog.topic(), 0, i, key(i), value(i)));
+            }
+            clock.set(Duration.ofMillis(500).toNanos());
+        });
+        consumer.schedulePollTask(() -> {
+            for (long i = 1000; i < 3000; i++) {
+                consumer.addRecord(new ConsumerRecord<>(changelog.topic(), 0, i, key(i), value(i)));
+            }
+            clock.set(Duration.ofMillis(1500).toNanos());
+        });
+
+        StateManager sm = restore();
+
+        assertThat(restored).containsExactly(sm);
+        assertThat(metrics.get("weir.restore.rate").gauge().value()).as("3,000 records in 1.5 s").isEqualTo(2000.0);
+        assertThat(metrics.get("weir.restore.records").counter().count()).isEqualTo(3000.0);
+        updater.runOnce(Duration.ZERO);
+        assertThat(metrics.get("weir.restore.rate").gauge().value()).isZero();
+        sm.close();
     }
 
     @Test
