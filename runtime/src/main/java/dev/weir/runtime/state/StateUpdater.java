@@ -302,6 +302,7 @@ public final class StateUpdater implements AutoCloseable {
         }
         checkCaughtUp();
         maybeCheckpointProgress();
+        updateRate();
         maybeLogProgress();
     }
 
@@ -570,7 +571,6 @@ public final class StateUpdater implements AutoCloseable {
     }
 
     private void maybeLogProgress() {
-        updateRate();
         long now = nanoClock.getAsLong();
         long elapsed = now - lastProgressLog;
         if (elapsed < PROGRESS_INTERVAL.toNanos()) {
