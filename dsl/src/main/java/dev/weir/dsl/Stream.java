@@ -144,6 +144,51 @@ public interface Stream<K, V> {
      */
     <A> Stream<K, A> aggregate(Table<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator);
 
+    /**
+     * Keeps each key's latest value in {@code table}, as Kafka Streams' {@code builder.table(topic)}:
+     * every record's value replaces its key's value, and a record with a null value (a tombstone)
+     * deletes the key. Forwards each record (tombstones included) as the table's change. Like the
+     * aggregates, it needs a stream partitioned by its key.
+     *
+     * <pre>{@code
+     * Table<String, Customer> customers = app.table("customers", Serdes.string(), Serdes.json(Customer.class), null);
+     * app.stream(customerTopic).toTable(customers);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code table} is windowed
+     */
+    Stream<K, V> toTable(Table<K, V> table);
+
+    /**
+     * Joins each record with its key's current value in {@code table} and forwards
+     * {@code joiner(value, tableValue)} under the record's key; a key the table has no value for
+     * forwards nothing (the table's default value is not used). Only stream records trigger the
+     * join: a table update later does not revise what was joined before, as in Kafka Streams.
+     *
+     * <p>The stream and the table's feed must be co-partitioned: the stream read from a topic
+     * keyed as the table and with as many partitions as the table's source (a re-keyed stream
+     * needs {@link #groupBy} first; building the topology says so, and a worker checks the
+     * partition counts on the broker when it starts). The stream's records and the table's
+     * updates are processed in one task, the table's partition local to it.
+     *
+     * <pre>{@code
+     * Table<String, Customer> customers = app.table("customers", Serdes.string(), Serdes.json(Customer.class), null);
+     * app.stream(customerTopic).toTable(customers);
+     * app.stream(orders)                                        // keyed by customer id
+     *         .join(customers, (order, customer) -> new EnrichedOrder(order, customer.name()))
+     *         .to(enriched);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code table} is windowed or was not declared by this app
+     */
+    <T, VR> Stream<K, VR> join(Table<K, T> table, BiFunction<? super V, ? super T, ? extends VR> joiner);
+
+    /**
+     * {@link #join(Table, BiFunction)} that also forwards records whose key has no value in
+     * {@code table}, as {@code joiner(value, null)}.
+     */
+    <T, VR> Stream<K, VR> leftJoin(Table<K, T> table, BiFunction<? super V, ? super T, ? extends VR> joiner);
+
     /** This stream and {@code other} as one stream (records keep their own partitions). */
     Stream<K, V> merge(Stream<K, V> other);
 

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * A node of a {@link Topology}. The family is closed: the runtime handles each kind, and
  * edges live in the topology, not in the nodes.
  */
-public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNode, Node.Repartition, Node.TableNode, Node.Sink {
+public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNode, Node.Repartition, Node.TableNode,
+        Node.StreamTableJoin, Node.Sink {
 
     /** The node's name, unique in its topology and stable across builds of the same program. */
     String name();
@@ -105,6 +106,26 @@ public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNod
         @Override
         public String kind() {
             return "Table";
+        }
+    }
+
+    /**
+     * Joins each stream record with its key's current value in {@code table} and forwards
+     * {@code joiner(record value, table value)} under the record's key. A key without a value
+     * forwards nothing, or with {@code left}, {@code joiner(record value, null)}. The stream must
+     * be partitioned as the table is (the builder checks it), so the lookup is local to the task.
+     */
+    record StreamTableJoin(String name, Table<?, ?> table, BiFunction<Object, Object, Object> joiner, boolean left)
+            implements Node {
+        public StreamTableJoin {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(joiner, "joiner");
+        }
+
+        @Override
+        public String kind() {
+            return "Join";
         }
     }
 

@@ -192,6 +192,9 @@ public final class Topology {
             return "Table: " + t.name() + " (" + t.operation() + " into table " + t.table().name() + ", store: "
                     + t.table().options().store() + ", changelog: " + t.table().changelogTopic().name() + ")";
         }
+        if (n instanceof Node.StreamTableJoin j) {
+            return "Join: " + j.name() + " (" + (j.left() ? "left join" : "join") + " with table " + j.table().name() + ")";
+        }
         if (n instanceof Node.Repartition r) {
             return readSide
                     ? "Repartition source: " + r.name() + " (topic: " + r.topic().name() + ")"
@@ -295,6 +298,9 @@ public final class Topology {
         }
         if (n instanceof Node.TableNode t) {
             return t.name() + " (" + t.operation() + " into table " + t.table().name() + ")";
+        }
+        if (n instanceof Node.StreamTableJoin j) {
+            return j.name() + " (" + (j.left() ? "left join" : "join") + " with table " + j.table().name() + ")";
         }
         return n.name() + " (" + n.kind().toLowerCase(java.util.Locale.ROOT) + ")";
     }

@@ -1,5 +1,12 @@
 package dev.weir.topology;
 
+import com.google.common.graph.ElementOrder;
+import com.google.common.graph.EndpointPair;
+import com.google.common.graph.Graph;
+import com.google.common.graph.GraphBuilder;
+import com.google.common.graph.Graphs;
+import com.google.common.graph.MutableGraph;
+import com.google.common.graph.Traverser;
 import dev.weir.dsl.Processor;
 import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
@@ -85,6 +92,16 @@ public final class TopologyBuilder {
         return add(new Node.TableNode(name, table, operation, aggregator), List.of(parentNames));
     }
 
+    /**
+     * Adds a stream-table join: each record is joined with its key's value in {@code table}
+     * ({@code joiner(record value, table value)}); with {@code left} a key without a value
+     * is joined with null instead of dropped.
+     */
+    public TopologyBuilder addStreamTableJoin(String name, Table<?, ?> table, BiFunction<Object, Object, Object> joiner,
+                                              boolean left, String... parentNames) {
+        return add(new Node.StreamTableJoin(name, table, joiner, left), List.of(parentNames));
+    }
+
     /** Adds a repartition through the internal {@code topic}; {@code keySelector} may be null to keep keys. */
     public TopologyBuilder addRepartition(String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector,
                                           String... parentNames) {
@@ -115,25 +132,25 @@ public final class TopologyBuilder {
      */
     public Topology build() {
         List<String> found = new ArrayList<>(problems);
-        Map<String, List<String>> children = new LinkedHashMap<>();
-        nodes.keySet().forEach(n -> children.put(n, new ArrayList<>()));
-        checkEdges(found, children);
+        MutableGraph<String> graph = GraphBuilder.directed().allowsSelfLoops(true)
+                .incidentEdgeOrder(ElementOrder.stable()).build();
+        nodes.keySet().forEach(graph::addNode);
+        checkEdges(found, graph);
         checkSerdes(found);
         checkTopics(found);
-        checkReachability(found, children);
-        checkCycles(found, children);
-        if (found.isEmpty()) {
-            checkTables(found);
-        }
+        checkReachability(found, graph);
+        checkCycles(found, graph);
+        checkTables(found, graph);
+        List<SubTopology> subs = subTopologies(found, graph);
         if (!found.isEmpty()) {
             throw new TopologyException(appId, found);
         }
-        Map<String, List<String>> frozenChildren = new LinkedHashMap<>();
-        children.forEach((k, v) -> frozenChildren.put(k, List.copyOf(v)));
-        return new Topology(appId, nodes, parents, frozenChildren, subTopologies(frozenChildren), declaredTopics);
+        Map<String, List<String>> children = new LinkedHashMap<>();
+        nodes.keySet().forEach(n -> children.put(n, List.copyOf(graph.successors(n))));
+        return new Topology(appId, nodes, parents, children, subs, declaredTopics);
     }
 
-    private void checkEdges(List<String> found, Map<String, List<String>> children) {
+    private void checkEdges(List<String> found, MutableGraph<String> graph) {
         for (Map.Entry<String, List<String>> e : parents.entrySet()) {
             Node node = nodes.get(e.getKey());
             if (node instanceof Node.Source && !e.getValue().isEmpty()) {
@@ -148,8 +165,14 @@ public final class TopologyBuilder {
                 } else if (parent instanceof Node.Sink) {
                     found.add(node.kind() + " \"" + node.name() + "\" has the sink \"" + p
                             + "\" as parent; a sink ends a path: read its topic with a new source instead.");
-                } else {
-                    children.get(p).add(node.name());
+                }
+            }
+        }
+        // Edges in the children's declaration order, so each node's successors keep that order.
+        for (Map.Entry<String, List<String>> e : parents.entrySet()) {
+            for (String p : e.getValue()) {
+                if (nodes.containsKey(p) && !(nodes.get(p) instanceof Node.Sink) && !(nodes.get(e.getKey()) instanceof Node.Source)) {
+                    graph.putEdge(p, e.getKey());
                 }
             }
         }
@@ -203,20 +226,10 @@ public final class TopologyBuilder {
         }
     }
 
-    private void checkReachability(List<String> found, Map<String, List<String>> children) {
+    private void checkReachability(List<String> found, Graph<String> graph) {
+        List<String> sources = nodes.values().stream().filter(n -> n instanceof Node.Source).map(Node::name).toList();
         Set<String> reached = new HashSet<>();
-        Deque<String> queue = new ArrayDeque<>();
-        nodes.values().stream().filter(n -> n instanceof Node.Source).forEach(n -> {
-            reached.add(n.name());
-            queue.add(n.name());
-        });
-        while (!queue.isEmpty()) {
-            for (String c : children.get(queue.poll())) {
-                if (reached.add(c)) {
-                    queue.add(c);
-                }
-            }
-        }
+        Traverser.forGraph(graph).breadthFirst(sources).forEach(reached::add);
         for (Node node : nodes.values()) {
             if (!reached.contains(node.name())) {
                 found.add(node.kind() + " \"" + node.name() + "\" has no path from a source; connect it to a stream or remove it.");
@@ -224,48 +237,62 @@ public final class TopologyBuilder {
         }
     }
 
-    private void checkCycles(List<String> found, Map<String, List<String>> children) {
-        // Iterative three-colour DFS, so a long chain of operators cannot overflow the stack.
-        Map<String, Integer> colour = new HashMap<>();
+    /** Reports each cycle once, as the path around it from its first declared node. */
+    private void checkCycles(List<String> found, Graph<String> graph) {
+        if (!Graphs.hasCycle(graph)) {
+            return;
+        }
+        Set<String> reported = new HashSet<>();
         for (String start : nodes.keySet()) {
-            if (colour.containsKey(start)) {
+            if (reported.contains(start)) {
                 continue;
             }
-            Deque<String> path = new ArrayDeque<>();
-            Deque<java.util.Iterator<String>> iters = new ArrayDeque<>();
-            colour.put(start, 1);
-            path.push(start);
-            iters.push(children.get(start).iterator());
-            while (!iters.isEmpty()) {
-                java.util.Iterator<String> it = iters.peek();
-                if (!it.hasNext()) {
-                    colour.put(path.pop(), 2);
-                    iters.pop();
-                    continue;
-                }
-                String next = it.next();
-                Integer c = colour.get(next);
-                if (c == null) {
-                    colour.put(next, 1);
-                    path.push(next);
-                    iters.push(children.get(next).iterator());
-                } else if (c == 1) {
-                    List<String> cycle = new ArrayList<>();
-                    for (java.util.Iterator<String> d = path.descendingIterator(); d.hasNext(); ) {
-                        cycle.add(d.next());
+            List<String> cycle = shortestPath(graph, graph.successors(start), start);
+            if (cycle != null) {
+                cycle.add(0, start);
+                reported.addAll(cycle);
+                found.add("Nodes " + String.join(" -> ", cycle)
+                        + " form a cycle; a topology must be acyclic (loop through a topic if you need feedback).");
+            }
+        }
+    }
+
+    /** The nodes on a shortest path from one of {@code from} to {@code to}, both included; null when there is none. */
+    private static List<String> shortestPath(Graph<String> graph, Set<String> from, String to) {
+        Map<String, String> cameFrom = new HashMap<>();
+        Deque<String> queue = new ArrayDeque<>();
+        for (String f : from) {
+            if (cameFrom.putIfAbsent(f, f) == null) {
+                queue.add(f);
+            }
+        }
+        while (!queue.isEmpty()) {
+            String n = queue.poll();
+            if (n.equals(to)) {
+                List<String> path = new ArrayList<>();
+                for (String at = n; ; at = cameFrom.get(at)) {
+                    path.add(0, at);
+                    if (cameFrom.get(at).equals(at)) {
+                        return path;
                     }
-                    cycle = cycle.subList(cycle.indexOf(next), cycle.size());
-                    found.add("Nodes " + String.join(" -> ", cycle) + " -> " + next
-                            + " form a cycle; a topology must be acyclic (loop through a topic if you need feedback).");
+                }
+            }
+            for (String s : graph.successors(n)) {
+                if (cameFrom.putIfAbsent(s, n) == null) {
+                    queue.add(s);
                 }
             }
         }
+        return null;
     }
 
     /** The tables a node uses. */
     static List<Table<?, ?>> tablesOf(Node n) {
         if (n instanceof Node.TableNode t) {
             return List.of(t.table());
+        }
+        if (n instanceof Node.StreamTableJoin j) {
+            return List.of(j.table());
         }
         if (n instanceof Node.ProcessorNode p) {
             return p.tables();
@@ -276,9 +303,9 @@ public final class TopologyBuilder {
     /**
      * A table's partition p lives in task p, so every record that reaches it must still be in
      * the partition its key hashes to: no key-changing node between the nearest source or
-     * repartition and the node that uses the table. And a table belongs to one sub-topology.
+     * repartition and the node that uses the table.
      */
-    private void checkTables(List<String> found) {
+    private void checkTables(List<String> found, Graph<String> graph) {
         Map<String, Table<?, ?>> byName = new LinkedHashMap<>();
         for (Node n : nodes.values()) {
             for (Table<?, ?> t : tablesOf(n)) {
@@ -287,18 +314,23 @@ public final class TopologyBuilder {
                     found.add("Two different tables are named \"" + t.name() + "\" (one used by node \"" + n.name()
                             + "\"); give each table its own name.");
                 }
-                String rekeyed = rekeyingAncestor(n.name(), new HashSet<>());
+                String rekeyed = rekeyingAncestor(graph, n.name());
                 if (rekeyed != null) {
-                    found.add("Table \"" + t.name() + "\" is fed by node \"" + n.name() + "\", whose records were re-keyed by \""
-                            + rekeyed + "\" after they were partitioned, so they are not co-partitioned with the table:"
+                    found.add("Table \"" + t.name() + "\" is " + (n instanceof Node.StreamTableJoin ? "joined" : "fed")
+                            + " by node \"" + n.name() + "\", whose records were re-keyed by \"" + rekeyed
+                            + "\" after they were partitioned, so they are not co-partitioned with the table:"
                             + " groupBy(...) first, so that each key's records reach the task that holds its part of the table.");
                 }
             }
         }
     }
 
-    private String rekeyingAncestor(String node, Set<String> seen) {
-        for (String p : parents.get(node)) {
+    /** The nearest key-changing processor above {@code node} with no source or repartition between them, or null. */
+    private String rekeyingAncestor(Graph<String> graph, String node) {
+        Set<String> seen = new HashSet<>();
+        Deque<String> queue = new ArrayDeque<>(graph.predecessors(node));
+        while (!queue.isEmpty()) {
+            String p = queue.poll();
             if (!seen.add(p)) {
                 continue;
             }
@@ -309,67 +341,77 @@ public final class TopologyBuilder {
             if (parent instanceof Node.ProcessorNode pn && pn.changesKey()) {
                 return p;
             }
-            String above = rekeyingAncestor(p, seen);
-            if (above != null) {
-                return above;
-            }
+            queue.addAll(graph.predecessors(p));
         }
         return null;
     }
 
-    private List<SubTopology> subTopologies(Map<String, List<String>> children) {
-        // Union-find over edges, except the edge out of a repartition node: that one crosses Kafka.
-        Map<String, String> root = new HashMap<>();
-        nodes.keySet().forEach(n -> root.put(n, n));
-        for (Map.Entry<String, List<String>> e : parents.entrySet()) {
-            for (String p : e.getValue()) {
-                if (!(nodes.get(p) instanceof Node.Repartition)) {
-                    union(root, p, e.getKey());
-                }
+    /**
+     * Splits the graph into the parts whose nodes must run in one task: nodes joined by an
+     * edge that does not cross a repartition topic, the readers of one repartition topic, and
+     * the nodes that use one table (a table's partition lives in one task). A table used on both
+     * sides of a repartition would need the repartition to feed its own sub-topology: refused.
+     */
+    private List<SubTopology> subTopologies(List<String> found, Graph<String> graph) {
+        MutableGraph<String> together = GraphBuilder.undirected().allowsSelfLoops(true).build();
+        nodes.keySet().forEach(together::addNode);
+        for (EndpointPair<String> e : graph.edges()) {
+            if (!(nodes.get(e.source()) instanceof Node.Repartition)) {
+                together.putEdge(e.source(), e.target());
             }
         }
-        // Children of one repartition node share a sub-topology: they read the same topic.
         for (Node n : nodes.values()) {
             if (n instanceof Node.Repartition) {
-                List<String> cs = children.get(n.name());
-                for (int i = 1; i < cs.size(); i++) {
-                    union(root, cs.get(0), cs.get(i));
+                String first = null;
+                for (String c : graph.successors(n.name())) {
+                    if (first == null) {
+                        first = c;
+                    } else {
+                        together.putEdge(first, c);
+                    }
                 }
             }
         }
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        for (String n : nodes.keySet()) {
-            groups.computeIfAbsent(find(root, n), k -> new ArrayList<>()).add(n);
-        }
-        // A repartition node also belongs to the group of its children, where it acts as the source.
-        Map<String, String> readerGroup = new HashMap<>();
+        // Before tables join them: the parts that only the graph's edges make, to name a table's sides.
+        Map<String, Integer> edgePart = components(together);
+        Map<String, String> firstUser = new LinkedHashMap<>();
         for (Node n : nodes.values()) {
-            if (n instanceof Node.Repartition && !children.get(n.name()).isEmpty()) {
-                readerGroup.put(n.name(), find(root, children.get(n.name()).get(0)));
+            for (Table<?, ?> t : tablesOf(n)) {
+                String first = firstUser.putIfAbsent(t.name(), n.name());
+                if (first != null) {
+                    together.putEdge(first, n.name());
+                }
+            }
+        }
+        Map<String, Integer> part = components(together);
+        for (Node n : nodes.values()) {
+            if (!(n instanceof Node.Repartition) || graph.successors(n.name()).isEmpty()) {
+                continue;
+            }
+            String reader = graph.successors(n.name()).iterator().next();
+            if (part.get(n.name()).equals(part.get(reader))) {
+                found.add(spanningTables(n.name(), edgePart.get(n.name()), edgePart.get(reader), edgePart));
+            }
+        }
+        if (!found.isEmpty()) {
+            return List.of();
+        }
+        // A repartition node is also a member of the part of its children, where it acts as the source.
+        Map<String, Integer> readerPart = new HashMap<>();
+        for (Node n : nodes.values()) {
+            if (n instanceof Node.Repartition && !graph.successors(n.name()).isEmpty()) {
+                readerPart.put(n.name(), part.get(graph.successors(n.name()).iterator().next()));
             }
         }
         List<SubTopology> result = new ArrayList<>();
-        int id = 0;
-        Map<String, String> tableGroup = new HashMap<>();
-        for (Node n : nodes.values()) {
-            for (Table<?, ?> t : tablesOf(n)) {
-                String group = find(root, n.name());
-                String previous = tableGroup.putIfAbsent(t.name(), group);
-                if (previous != null && !previous.equals(group)) {
-                    throw new TopologyException(appId, List.of("Table \"" + t.name() + "\" is used on both sides of a repartition"
-                            + " (by node \"" + n.name() + "\" and a node before the repartition); a table lives in the tasks of one"
-                            + " sub-topology: use it only after (or only before) the groupBy."));
-                }
-            }
-        }
-        for (Map.Entry<String, List<String>> g : groups.entrySet()) {
+        for (int id : new LinkedHashSet<>(part.values())) {
             List<String> members = new ArrayList<>();
             Map<String, String> sources = new LinkedHashMap<>();
             Set<String> outputs = new LinkedHashSet<>();
             Set<String> tables = new LinkedHashSet<>();
             for (Node n : nodes.values()) {
-                boolean own = g.getValue().contains(n.name());
-                boolean reads = g.getKey().equals(readerGroup.get(n.name()));
+                boolean own = part.get(n.name()) == id;
+                boolean reads = Integer.valueOf(id).equals(readerPart.get(n.name()));
                 if (!own && !reads) {
                     continue;
                 }
@@ -390,25 +432,75 @@ public final class TopologyBuilder {
                     tablesOf(n).forEach(t -> tables.add(t.name()));
                 }
             }
-            result.add(new SubTopology(id++, members, sources, outputs, tables));
+            checkCoPartitioned(found, sources.keySet(), tables, members);
+            result.add(new SubTopology(result.size(), members, sources, outputs, tables));
         }
         return result;
     }
 
-    private static String find(Map<String, String> root, String n) {
-        String r = n;
-        while (!root.get(r).equals(r)) {
-            r = root.get(r);
+    /**
+     * Partition p of every topic a sub-topology reads goes to task p: declared partition counts
+     * must agree (a worker checks the counts on the broker again when it starts).
+     */
+    private void checkCoPartitioned(List<String> found, Set<String> topics, Set<String> tables, List<String> members) {
+        Map<String, Integer> declared = new LinkedHashMap<>();
+        for (String t : topics) {
+            Topic<?, ?> topic = topicNamed(t);
+            if (topic != null && topic.options().partitionCount().isPresent()) {
+                declared.put(t, topic.options().partitionCount().getAsInt());
+            }
         }
-        root.put(n, r);
-        return r;
+        if (new HashSet<>(declared.values()).size() > 1) {
+            found.add("Topics " + declared.keySet() + " are read together (by nodes " + members
+                    + (tables.isEmpty() ? "" : ", which share tables " + tables) + ") but are declared with different"
+                    + " partition counts " + declared.values() + ": partition p of each must reach the same task, so declare"
+                    + " them with equal counts, or groupBy(...) one of them with Repartition.as(name).withPartitions(n).");
+        }
     }
 
-    private static void union(Map<String, String> root, String a, String b) {
-        String ra = find(root, a);
-        String rb = find(root, b);
-        if (!ra.equals(rb)) {
-            root.put(rb, ra);
+    private Topic<?, ?> topicNamed(String name) {
+        for (Node n : nodes.values()) {
+            Topic<?, ?> t = Topology.topicOf(n);
+            if (t != null && t.name().equals(name)) {
+                return t;
+            }
         }
+        return null;
+    }
+
+    /** Each node's connected part, numbered in the order of the parts' first declared nodes. */
+    private Map<String, Integer> components(Graph<String> undirected) {
+        Map<String, Integer> part = new LinkedHashMap<>();
+        int next = 0;
+        for (String n : nodes.keySet()) {
+            if (!part.containsKey(n)) {
+                int id = next++;
+                Traverser.forGraph(undirected).breadthFirst(n).forEach(m -> part.put(m, id));
+            }
+        }
+        return part;
+    }
+
+    /** Explains which tables tie the two sides of {@code repartition} together, naming a node on each side. */
+    private String spanningTables(String repartition, int before, int after, Map<String, Integer> edgePart) {
+        for (Node n : nodes.values()) {
+            if (edgePart.get(n.name()) != before) {
+                continue;
+            }
+            for (Table<?, ?> t : tablesOf(n)) {
+                for (Node m : nodes.values()) {
+                    if (edgePart.get(m.name()) == after && tablesOf(m).stream().anyMatch(u -> u.name().equals(t.name()))) {
+                        return "Table \"" + t.name() + "\" is used on both sides of repartition \"" + repartition + "\": by node \""
+                                + n.name() + "\" before it and by node \"" + m.name() + "\" after it; a table lives in the tasks of"
+                                + " one sub-topology: use it only after (or only before) the groupBy.";
+                    }
+                }
+            }
+        }
+        Set<String> names = new java.util.TreeSet<>();
+        nodes.values().forEach(n -> tablesOf(n).forEach(t -> names.add(t.name())));
+        return "The tables " + names + " tie the nodes before repartition \"" + repartition + "\" to the nodes after it"
+                + " (through nodes that share a table); a table lives in the tasks of one sub-topology: use each table"
+                + " only after (or only before) the groupBy.";
     }
 }

@@ -109,4 +109,18 @@ class TopologyBuilderTest {
         assertThat(second.sourceNodes()).containsEntry("app-by-x-repartition", "by-x");
         assertThat(t.internalTopics()).extracting(Topic::name).containsExactly("app-by-x-repartition");
     }
+
+    @Test
+    void aSelfLoopAndTwoSeparateCyclesAreEachReportedOnce() {
+        TopologyException e = catchThrowableOfType(TopologyException.class, () -> Topology.builder("app")
+                .addSource("in", IN)
+                .addProcessor("self", "map", NOOP, "in", "self")
+                .addProcessor("a", "map", NOOP, "in", "b")
+                .addProcessor("b", "map", NOOP, "a")
+                .build());
+
+        assertThat(e.problems()).containsExactly(
+                "Nodes self -> self form a cycle; a topology must be acyclic (loop through a topic if you need feedback).",
+                "Nodes a -> b -> a form a cycle; a topology must be acyclic (loop through a topic if you need feedback).");
+    }
 }

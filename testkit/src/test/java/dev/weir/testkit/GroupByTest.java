@@ -102,14 +102,27 @@ class GroupByTest {
     @Test
     void sourcesOfOneSubTopologyMustBeCoPartitioned() {
         App app = App.create("shop");
+        Topic<String, String> orders = app.topic("orders", Serdes.string(), Serdes.string());
+        Topic<String, String> payments = app.topic("payments", Serdes.string(), Serdes.string());
+        app.stream(orders).merge(app.stream(payments)).foreach(v -> { });
+
+        assertThatThrownBy(() -> TestDriver.builder(app.topology()).partitions("orders", 4).partitions("payments", 6).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Topics [orders (4 partitions), payments (6 partitions)] feed sub-topology 0")
+                .hasMessageContaining("but are not co-partitioned: repartition one with groupBy(...) or create them with equal partition counts.");
+    }
+
+    @Test
+    void declaredPartitionCountsOfOneSubTopologysSourcesMustAgreeWhenTheTopologyIsBuilt() {
+        App app = App.create("shop");
         Topic<String, String> orders = app.topic("orders", Serdes.string(), Serdes.string(), TopicOptions.partitions(4));
         Topic<String, String> payments = app.topic("payments", Serdes.string(), Serdes.string(), TopicOptions.partitions(6));
         app.stream(orders).merge(app.stream(payments)).foreach(v -> { });
 
-        assertThatThrownBy(() -> TestDriver.create(app.topology()))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("Topics [orders (4 partitions), payments (6 partitions)] feed sub-topology 0")
-                .hasMessageContaining("but are not co-partitioned: repartition one with groupBy(...) or create them with equal partition counts.");
+        assertThatThrownBy(app::topology)
+                .isInstanceOf(dev.weir.topology.TopologyException.class)
+                .hasMessageContaining("Topics [orders, payments] are read together")
+                .hasMessageContaining("different partition counts [4, 6]");
     }
 
     @Test

@@ -155,7 +155,8 @@ class TableTest {
         app.stream(purchases).count(counts).groupBy(n -> "k" + n, Serdes.string(), "again").count(counts);
 
         assertThatThrownBy(app::topology).isInstanceOf(TopologyException.class)
-                .hasMessageContaining("Table \"counts\" is used on both sides of a repartition");
+                .hasMessageContaining("Table \"counts\" is used on both sides of repartition \"again\": by node"
+                        + " \"purchases.count(counts)\" before it and by node \"again.count(counts)\" after it");
     }
 
     @Test

@@ -5,8 +5,8 @@ import dev.weir.dsl.Topic;
 import dev.weir.topology.Topology;
 import dev.weir.topology.TopologyBuilder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +20,10 @@ import java.util.Set;
 public final class StreamGraph {
 
     private final String appId;
-    private final List<OpNode> ops = new ArrayList<>();
-    private final Map<String, OpNode> sources = new LinkedHashMap<>();
+    private final List<Op> ops = new ArrayList<>();
+    /** Names given by the user (or by the topic or groupBy name); every other node's is derived. */
+    private final Map<Op, String> explicitNames = new IdentityHashMap<>();
+    private final Map<String, Op> sources = new LinkedHashMap<>();
     private final Map<String, Table<?, ?>> tables = new LinkedHashMap<>();
 
     public StreamGraph(String appId) {
@@ -49,32 +51,41 @@ public final class StreamGraph {
     }
 
     /** The single source node of {@code topic}: every stream and agent on a topic shares it. */
-    OpNode source(Topic<?, ?> topic) {
-        return sources.computeIfAbsent(topic.name(), n -> add(OpNode.source(topic)));
+    Op source(Topic<?, ?> topic) {
+        return sources.computeIfAbsent(topic.name(), n -> add(new Op.Source(topic), topic.name()));
     }
 
-    OpNode add(OpNode op) {
+    /** Records {@code op}; its node's name will be derived from its first parent's. */
+    <T extends Op> T add(T op) {
         ops.add(op);
         return op;
     }
 
+    /** Records {@code op} under the node name {@code name} (derived when null). */
+    <T extends Op> T add(T op, String name) {
+        add(op);
+        if (name != null) {
+            explicitNames.put(op, name);
+        }
+        return op;
+    }
+
+    /** The name {@code op} was given, or null when its name is derived. */
+    String explicitName(Op op) {
+        return explicitNames.get(op);
+    }
+
+    /** Gives {@code op} its node name; {@link StreamImpl#named} checked that it has none yet. */
+    void name(Op op, String name) {
+        explicitNames.put(op, name);
+    }
+
     /** Resolves names and builds the validated topology, which also lists {@code declaredTopics}. */
     public Topology compile(Iterable<Topic<?, ?>> declaredTopics) {
-        Map<OpNode, String> names = resolveNames();
+        Map<Op, String> names = resolveNames();
         TopologyBuilder b = Topology.builder(appId);
-        for (OpNode op : ops) {
-            String name = names.get(op);
-            String[] parents = op.parents.stream().map(names::get).toArray(String[]::new);
-            switch (op.kind) {
-                case SOURCE -> b.addSource(name, op.topic);
-                case FILTER -> b.addFilter(name, op.predicate, op.negated, parents);
-                case PROCESSOR -> b.addProcessor(name, op.operation, op.supplier, op.changesKey, op.tables, parents);
-                case TABLE -> b.addTable(name, op.tables.get(0), op.operation.substring(0, op.operation.indexOf('(')),
-                        op.keySelector, parents);
-                case REPARTITION -> b.addRepartition(name, op.topic, op.keySelector, parents);
-                case SINK -> b.addSink(name, op.topic, op.keySelector, parents);
-                default -> throw new IllegalStateException("unknown kind " + op.kind);
-            }
+        for (Op op : ops) {
+            op.compile(b, names.get(op), op.parents().stream().map(names::get).toArray(String[]::new));
         }
         declaredTopics.forEach(b::addTopic);
         return b.build();
@@ -85,21 +96,17 @@ public final class StreamGraph {
      * ({@code clicks.filter}), with {@code #2}, {@code #3} for later siblings that would get
      * the same name. Adding an operator elsewhere therefore never renames a node.
      */
-    private Map<OpNode, String> resolveNames() {
-        Set<String> reserved = new HashSet<>();
-        for (OpNode op : ops) {
-            if (op.explicitName != null) {
-                reserved.add(op.explicitName);
-            }
-        }
-        Map<OpNode, String> names = new HashMap<>();
+    private Map<Op, String> resolveNames() {
+        Set<String> reserved = new HashSet<>(explicitNames.values());
+        Map<Op, String> names = new IdentityHashMap<>();
         Set<String> derived = new HashSet<>();
-        for (OpNode op : ops) {
-            if (op.explicitName != null) {
-                names.put(op, op.explicitName);
+        for (Op op : ops) {
+            String explicit = explicitNames.get(op);
+            if (explicit != null) {
+                names.put(op, explicit);
                 continue;
             }
-            String base = names.get(op.parents.get(0)) + "." + op.operation;
+            String base = names.get(op.parents().get(0)) + "." + op.operation();
             String name = base;
             for (int i = 2; reserved.contains(name) || derived.contains(name); i++) {
                 name = base + "#" + i;

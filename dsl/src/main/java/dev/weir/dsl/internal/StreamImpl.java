@@ -33,11 +33,11 @@ import java.util.function.UnaryOperator;
 public final class StreamImpl<K, V> implements Stream<K, V> {
 
     private final StreamGraph graph;
-    private final OpNode node;
+    private final Op node;
     private final Serde<K> keySerde;
     private final Serde<V> valueSerde;
 
-    StreamImpl(StreamGraph graph, OpNode node, Serde<K> keySerde, Serde<V> valueSerde) {
+    StreamImpl(StreamGraph graph, Op node, Serde<K> keySerde, Serde<V> valueSerde) {
         this.graph = graph;
         this.node = node;
         this.keySerde = keySerde;
@@ -59,24 +59,23 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
             graph.checkDeclared(table);
             used.add(table);
         }
-        OpNode op = graph.add(OpNode.processor(List.of(graph.source(topic)), "agent", () -> new Processors.AgentProcessor(erased),
-                false, used));
-        op.explicitName = name;
+        graph.add(new Op.Process(List.of(graph.source(topic)), "agent", () -> new Processors.AgentProcessor(erased),
+                false, used), name);
     }
 
-    private <K2, V2> StreamImpl<K2, V2> next(OpNode op, Serde<K2> k, Serde<V2> v) {
+    private <K2, V2> StreamImpl<K2, V2> next(Op op, Serde<K2> k, Serde<V2> v) {
         return new StreamImpl<>(graph, graph.add(op), k, v);
     }
 
     private <K2, V2> StreamImpl<K2, V2> processor(String operation, Supplier<? extends Processor<Object, Object, Object, Object>> s,
                                                   Serde<K2> k, Serde<V2> v) {
-        return next(OpNode.processor(List.of(node), operation, s), k, v);
+        return next(new Op.Process(node, operation, s), k, v);
     }
 
     /** A processor whose output may carry other keys than its input. */
     private <K2, V2> StreamImpl<K2, V2> rekeying(String operation, Supplier<? extends Processor<Object, Object, Object, Object>> s,
                                                  Serde<K2> k, Serde<V2> v) {
-        return next(OpNode.processor(List.of(node), operation, s, true, List.of()), k, v);
+        return next(new Op.Process(List.of(node), operation, s, true, List.of()), k, v);
     }
 
     @Override
@@ -85,41 +84,43 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         if (name.isBlank()) {
             throw new IllegalArgumentException("Node name must not be blank");
         }
-        if (node.kind == OpNode.Kind.SOURCE || node.kind == OpNode.Kind.REPARTITION) {
-            throw new IllegalStateException("Node \"" + node.explicitName + "\" is a " + node.kind.name().toLowerCase()
-                    + " and is named after its " + (node.kind == OpNode.Kind.SOURCE ? "topic" : "groupBy name")
+        String current = graph.explicitName(node);
+        if (node instanceof Op.Source || node instanceof Op.Repartition) {
+            boolean source = node instanceof Op.Source;
+            throw new IllegalStateException("Node \"" + current + "\" is a " + (source ? "source" : "repartition")
+                    + " and is named after its " + (source ? "topic" : "groupBy name")
                     + "; name the operations after it instead");
         }
-        if (node.explicitName != null) {
-            throw new IllegalStateException("This " + node.operation + " node was already named \"" + node.explicitName
+        if (current != null) {
+            throw new IllegalStateException("This " + node.operation() + " node was already named \"" + current
                     + "\"; a node has one name");
         }
-        node.explicitName = name;
+        graph.name(node, name);
         return this;
     }
 
     @Override
     public Stream<K, V> filter(Predicate<? super V> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return next(OpNode.filter(node, (k, v) -> predicate.test((V) v), false), keySerde, valueSerde);
+        return next(new Op.Filter(node, (k, v) -> predicate.test((V) v), false), keySerde, valueSerde);
     }
 
     @Override
     public Stream<K, V> filterWithKey(BiPredicate<? super K, ? super V> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return next(OpNode.filter(node, (BiPredicate) predicate, false), keySerde, valueSerde);
+        return next(new Op.Filter(node, (BiPredicate) predicate, false), keySerde, valueSerde);
     }
 
     @Override
     public Stream<K, V> filterNot(Predicate<? super V> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return next(OpNode.filter(node, (k, v) -> predicate.test((V) v), true), keySerde, valueSerde);
+        return next(new Op.Filter(node, (k, v) -> predicate.test((V) v), true), keySerde, valueSerde);
     }
 
     @Override
     public Stream<K, V> filterNotWithKey(BiPredicate<? super K, ? super V> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return next(OpNode.filter(node, (BiPredicate) predicate, true), keySerde, valueSerde);
+        return next(new Op.Filter(node, (BiPredicate) predicate, true), keySerde, valueSerde);
     }
 
     @Override
@@ -212,7 +213,7 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         Objects.requireNonNull(supplier, "supplier");
         Supplier erased = () -> Objects.requireNonNull(supplier.get(),
                 () -> "The supplier of processor \"" + name + "\" returned null; return a new Processor each call");
-        StreamImpl<KR, VR> s = next(OpNode.processor(List.of(node), "process", erased, true, checkTables(tables)), null, null);
+        StreamImpl<KR, VR> s = next(new Op.Process(List.of(node), "process", erased, true, checkTables(tables)), null, null);
         s.named(name);
         return s;
     }
@@ -280,7 +281,39 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     private <A> Stream<K, A> aggregateInto(Table<K, A> table, String operation, BiFunction<Object, Object, Object> aggregator) {
         Objects.requireNonNull(table, "table");
         graph.checkDeclared(table);
-        return next(OpNode.table(node, operation + "(" + table.name() + ")", table, aggregator), table.keySerde(), table.valueSerde());
+        return next(new Op.Aggregate(node, operation, table, aggregator), table.keySerde(), table.valueSerde());
+    }
+
+    @Override
+    public Stream<K, V> toTable(Table<K, V> table) {
+        checkPlain(table, "toTable");
+        return aggregateInto(table, "toTable", (agg, v) -> v);
+    }
+
+    @Override
+    public <T, VR> Stream<K, VR> join(Table<K, T> table, BiFunction<? super V, ? super T, ? extends VR> joiner) {
+        return join(table, joiner, false);
+    }
+
+    @Override
+    public <T, VR> Stream<K, VR> leftJoin(Table<K, T> table, BiFunction<? super V, ? super T, ? extends VR> joiner) {
+        return join(table, joiner, true);
+    }
+
+    private <T, VR> Stream<K, VR> join(Table<K, T> table, BiFunction<? super V, ? super T, ? extends VR> joiner, boolean left) {
+        Objects.requireNonNull(joiner, "joiner");
+        checkPlain(table, left ? "leftJoin" : "join");
+        graph.checkDeclared(table);
+        BiFunction<Object, Object, Object> erased = (v, t) -> joiner.apply((V) v, (T) t);
+        return next(new Op.StreamTableJoin(node, table, erased, left), keySerde, null);
+    }
+
+    private static void checkPlain(Table<?, ?> table, String operation) {
+        Objects.requireNonNull(table, "table");
+        if (table.windowing() != null) {
+            throw new IllegalArgumentException(operation + "(...) needs a plain table, but table \"" + table.name()
+                    + "\" is windowed (" + table.windowing() + "); use the table as app.table(...) declared it");
+        }
     }
 
     @Override
@@ -291,7 +324,7 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         }
         Serde<K> k = keySerde == o.keySerde ? keySerde : null;
         Serde<V> v = valueSerde == o.valueSerde ? valueSerde : null;
-        return next(OpNode.processor(List.of(node, o.node), "merge", Processors.PassThrough::new), k, v);
+        return next(new Op.Process(List.of(node, o.node), "merge", Processors.PassThrough::new, false, List.of()), k, v);
     }
 
     @Override
@@ -352,20 +385,20 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
                 ? TopicOptions.defaults() : TopicOptions.partitions(options.partitions());
         Topic<KR, V> topic = Topic.internal(graph.appId() + "-" + options.name() + "-repartition",
                 options.keySerde(), values, topicOptions);
-        OpNode op = OpNode.repartition(node, options.name(), topic, (k, v) -> keyFn.apply((V) v));
-        return next(op, options.keySerde(), values);
+        Op.Repartition op = graph.add(new Op.Repartition(node, options.name(), topic, (k, v) -> keyFn.apply((V) v)), options.name());
+        return new StreamImpl<>(graph, op, options.keySerde(), values);
     }
 
     @Override
     public void to(Topic<K, V> topic) {
         Objects.requireNonNull(topic, "topic");
-        graph.add(OpNode.sink(node, topic, null));
+        graph.add(new Op.Sink(node, topic, null));
     }
 
     @Override
     public <KR> void to(Topic<KR, V> topic, Function<? super V, ? extends KR> keyFn) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(keyFn, "keyFn");
-        graph.add(OpNode.sink(node, topic, (k, v) -> keyFn.apply((V) v)));
+        graph.add(new Op.Sink(node, topic, (k, v) -> keyFn.apply((V) v)));
     }
 }

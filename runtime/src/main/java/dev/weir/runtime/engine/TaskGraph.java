@@ -55,6 +55,8 @@ final class TaskGraph {
                 runner = new WriterRunner(name, state, s.topic(), s.keySelector(), false);
             } else if (node instanceof Node.TableNode t) {
                 runner = new TableRunner(name, state, tables.get(t.table().name()), t.aggregator());
+            } else if (node instanceof Node.StreamTableJoin j) {
+                runner = new JoinRunner(name, state, tables.get(j.table().name()), j.joiner(), j.left());
             } else if (node instanceof Node.Filter f) {
                 runner = new FilterRunner(name, state, f.predicate(), f.negated());
             } else {

@@ -1,0 +1,164 @@
+package dev.weir.dsl.internal;
+
+import dev.weir.dsl.Processor;
+import dev.weir.dsl.Table;
+import dev.weir.dsl.Topic;
+import dev.weir.topology.TopologyBuilder;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
+
+/**
+ * One operation recorded by the DSL, before names are resolved: one small record per kind,
+ * each compiling itself into the {@link dev.weir.topology.Node} it stands for. A new kind of
+ * operation is a new record here and a new node kind in the topology, nothing else.
+ *
+ * <p>Records compare by value; {@link StreamGraph} keys them by identity.
+ */
+sealed interface Op {
+
+    /** The operations that feed this one, in order. */
+    List<Op> parents();
+
+    /** The word derived names use, e.g. {@code filter}, {@code to(popular)}, {@code count(uri-counts)}. */
+    String operation();
+
+    /** Adds this operation's node, named {@code name}, below {@code parents}. */
+    void compile(TopologyBuilder builder, String name, String[] parents);
+
+    /** Reads a topic; named after it. */
+    record Source(Topic<?, ?> topic) implements Op {
+        @Override
+        public List<Op> parents() {
+            return List.of();
+        }
+
+        @Override
+        public String operation() {
+            return topic.name();
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String name, String[] parents) {
+            b.addSource(name, topic);
+        }
+    }
+
+    /** {@code filter}, {@code filterNot} and their {@code WithKey} forms. */
+    record Filter(Op parent, BiPredicate<Object, Object> predicate, boolean negated) implements Op {
+        @Override
+        public List<Op> parents() {
+            return List.of(parent);
+        }
+
+        @Override
+        public String operation() {
+            return negated ? "filterNot" : "filter";
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String name, String[] parents) {
+            b.addFilter(name, predicate, negated, parents);
+        }
+    }
+
+    /** Built-in or user code in a {@link Processor}: map, peek, take, agent, process, merge, ... */
+    record Process(List<Op> parents, String operation, Supplier<? extends Processor<Object, Object, Object, Object>> supplier,
+                   boolean changesKey, List<Table<?, ?>> tables) implements Op {
+        public Process {
+            parents = List.copyOf(parents);
+            tables = List.copyOf(tables);
+        }
+
+        /** A processor that keeps keys and uses no table. */
+        Process(Op parent, String operation, Supplier<? extends Processor<Object, Object, Object, Object>> supplier) {
+            this(List.of(parent), operation, supplier, false, List.of());
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String name, String[] parents) {
+            b.addProcessor(name, operation, supplier, changesKey, tables, parents);
+        }
+    }
+
+    /**
+     * count, sum, reduce, aggregate, toTable into {@code table}: {@code aggregator} maps (current
+     * value, record value) to the new value.
+     */
+    record Aggregate(Op parent, String kind, Table<?, ?> table, BiFunction<Object, Object, Object> aggregator) implements Op {
+        @Override
+        public List<Op> parents() {
+            return List.of(parent);
+        }
+
+        @Override
+        public String operation() {
+            return kind + "(" + table.name() + ")";
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String name, String[] parents) {
+            b.addTable(name, table, kind, aggregator, parents);
+        }
+    }
+
+    /** {@code join(table, joiner)} and {@code leftJoin(table, joiner)} of a stream. */
+    record StreamTableJoin(Op parent, Table<?, ?> table, BiFunction<Object, Object, Object> joiner, boolean left) implements Op {
+        @Override
+        public List<Op> parents() {
+            return List.of(parent);
+        }
+
+        @Override
+        public String operation() {
+            return (left ? "leftJoin(" : "join(") + table.name() + ")";
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String name, String[] parents) {
+            b.addStreamTableJoin(name, table, joiner, left, parents);
+        }
+    }
+
+    /** {@code groupBy}: re-keys and moves records through an internal topic; named by the user. */
+    record Repartition(Op parent, String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector) implements Op {
+        public Repartition {
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public List<Op> parents() {
+            return List.of(parent);
+        }
+
+        @Override
+        public String operation() {
+            return "groupBy";
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String nodeName, String[] parents) {
+            b.addRepartition(nodeName, topic, keySelector, parents);
+        }
+    }
+
+    /** {@code to(topic)}, with a key function or keeping keys ({@code keySelector} null). */
+    record Sink(Op parent, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector) implements Op {
+        @Override
+        public List<Op> parents() {
+            return List.of(parent);
+        }
+
+        @Override
+        public String operation() {
+            return "to(" + topic.name() + ")";
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String name, String[] parents) {
+            b.addSink(name, topic, keySelector, parents);
+        }
+    }
+}
