@@ -1,0 +1,139 @@
+package dev.weir.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.dsl.App;
+import dev.weir.dsl.Table;
+import dev.weir.dsl.TableOptions;
+import dev.weir.dsl.Topic;
+import dev.weir.runtime.Guarantee;
+import dev.weir.runtime.Worker;
+import dev.weir.runtime.WorkerConfig;
+import dev.weir.serdes.Serdes;
+import dev.weir.testkit.kafka.EmbeddedKafka;
+import io.micrometer.core.instrument.Counter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A stream-table join on a real broker across 4 partitions: orders joined with a table of
+ * customers fed by its own topic, while the tasks move to a second worker and then all of
+ * them to it. Exactly-once, so every order is joined exactly once with the customer value it
+ * must see.
+ */
+class JoinsOnKafkaTest {
+
+    private static final Map<String, Object> READ_COMMITTED = Map.of("isolation.level", "read_committed");
+    private static final int CUSTOMERS = 100;
+
+    @TempDir
+    Path dir;
+
+    enum Store { ROCKSDB, IN_MEMORY }
+
+    private static App app(String appId, Store store) {
+        App app = App.create(appId);
+        Topic<String, String> customerTopic = app.topic("customers", Serdes.string(), Serdes.string());
+        Topic<String, String> updates = app.topic("customer-updates", Serdes.string(), Serdes.string());
+        Topic<String, Orders.Order> orders = app.topic("orders", Serdes.string(), Serdes.json(Orders.Order.class));
+        Topic<String, String> enriched = app.topic("enriched", Serdes.string(), Serdes.string());
+        Table<String, String> customers = app.table("customers", Serdes.string(), Serdes.string(), null,
+                store == Store.IN_MEMORY ? TableOptions.inMemory() : TableOptions.defaults());
+        app.stream(customerTopic).toTable(customers).to(updates);
+        app.stream(orders).leftJoin(customers, (o, country) -> o.id() + "=" + (country == null ? "none" : country)).to(enriched);
+        return app;
+    }
+
+    private static WorkerConfig config(String servers, Path stateDir) {
+        return WorkerConfig.builder(servers).stateDir(stateDir).guarantee(Guarantee.EXACTLY_ONCE)
+                .commitInterval(Duration.ofMillis(100))
+                .consumerConfig("session.timeout.ms", 6000).consumerConfig("heartbeat.interval.ms", 1000)
+                .build();
+    }
+
+    /** Sets every customer's country to {@code country-<version>} and waits until the table has taken all of them. */
+    private static void updateCustomers(String servers, int version, int expectedUpdates) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(servers)) {
+            for (int c = 0; c < CUSTOMERS; c++) {
+                KafkaIO.send(producer, "customers", "customer-" + c, "country-" + c + "-v" + version);
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> read = KafkaIO.readUntil(servers, "customer-updates", Duration.ofSeconds(60),
+                r -> r.size() >= expectedUpdates, READ_COMMITTED);
+        assertThat(read).hasSize(expectedUpdates);
+    }
+
+    /** Orders {@code from..to-1}; every tenth one for a customer the table does not hold. */
+    private static void order(String servers, int from, int to, int version, Map<String, String> expected) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(servers)) {
+            for (int i = from; i < to; i++) {
+                boolean ghost = i % 10 == 0;
+                String customer = ghost ? "ghost-" + i : "customer-" + (i % CUSTOMERS);
+                KafkaIO.send(producer, "orders", customer, Orders.json("order-" + i, customer, i));
+                expected.put("order-" + i, ghost ? "none" : "country-" + (i % CUSTOMERS) + "-v" + version);
+            }
+        }
+    }
+
+    /** Waits for {@code expected.size()} joined records; returns order id -> joined value, failing on a duplicate. */
+    private static Map<String, String> joined(String servers, Map<String, String> expected) {
+        List<ConsumerRecord<byte[], byte[]>> read = KafkaIO.readUntil(servers, "enriched", Duration.ofSeconds(90),
+                r -> r.size() >= expected.size(), READ_COMMITTED);
+        Map<String, String> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : read) {
+            String[] idAndCountry = KafkaIO.text(r.value()).split("=", 2);
+            String previous = out.put(idAndCountry[0], idAndCountry[1]);
+            assertThat(previous).as("%s joined twice (at %s-%d@%d)", idAndCountry[0], r.topic(), r.partition(), r.offset()).isNull();
+        }
+        return out;
+    }
+
+    private static double restored(Worker worker) {
+        return worker.metrics().find("weir.restore.records").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void ordersAreJoinedWithTheCustomerValueOfTheirTimeWhileTheTasksMoveBetweenWorkers(Store store) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            for (String t : List.of("customers", "orders", "customer-updates", "enriched")) {
+                kafka.createTopic(t, 4);
+            }
+            String servers = kafka.bootstrapServers();
+            String appId = "joins-" + store.name().toLowerCase(java.util.Locale.ROOT);
+            Map<String, String> expected = new HashMap<>();
+
+            try (Worker first = Worker.start(app(appId, store).topology(), config(servers, dir.resolve("first")))) {
+                updateCustomers(servers, 1, CUSTOMERS);
+                order(servers, 0, 400, 1, expected);
+                assertThat(joined(servers, expected)).isEqualTo(expected);
+
+                try (Worker second = Worker.start(app(appId, store).topology(), config(servers, dir.resolve("second")))) {
+                    KafkaIO.await("the second worker to restore the tasks it took", Duration.ofSeconds(60),
+                            () -> restored(second) > 0);
+                    updateCustomers(servers, 2, 2 * CUSTOMERS);
+                    order(servers, 400, 800, 2, expected);
+                    assertThat(joined(servers, expected)).isEqualTo(expected);
+
+                    double restoredBefore = restored(second);
+                    first.close();
+                    order(servers, 800, 1200, 2, expected);
+                    assertThat(joined(servers, expected)).as("joined on the worker that now holds every task").isEqualTo(expected);
+                    assertThat(restored(second)).as("the tables of the first worker's tasks restored from their changelog")
+                            .isGreaterThan(restoredBefore);
+                }
+            }
+        }
+    }
+}
