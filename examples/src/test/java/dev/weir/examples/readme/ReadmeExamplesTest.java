@@ -1,0 +1,116 @@
+package dev.weir.examples.readme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.dsl.App;
+import dev.weir.dsl.Table;
+import dev.weir.dsl.Topic;
+import dev.weir.dsl.WindowSet;
+import dev.weir.dsl.WindowedTable;
+import dev.weir.examples.clickevents.ClickEvent;
+import dev.weir.serdes.Serdes;
+import dev.weir.testkit.TestDriver;
+import dev.weir.topology.TopologyException;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The README's longer examples, as written there, each one app: if one stops compiling,
+ * building or doing what the README says, this fails. Keep the two in step.
+ */
+class ReadmeExamplesTest {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadmeExamplesTest.class);
+
+    record Customer(String name, String country) {
+    }
+
+    record Order(String id, long cents) {
+    }
+
+    record EnrichedOrder(String id, String customer, long cents) {
+    }
+
+    @Test
+    void joins() {
+        App app = App.create("shop");
+        // --- README "Joins" ---
+        Topic<String, Customer> customerTopic = app.topic("customers", Serdes.string(), Serdes.json(Customer.class));
+        Topic<String, Order> orders = app.topic("orders", Serdes.string(), Serdes.json(Order.class));   // keyed by customer id
+        Topic<String, EnrichedOrder> enriched = app.topic("enriched-orders", Serdes.string(), Serdes.json(EnrichedOrder.class));
+        Table<String, Customer> customers = app.table("customers", Serdes.string(), Serdes.json(Customer.class), null);
+
+        app.stream(customerTopic).toTable(customers);             // latest value per key; a null value deletes the key
+        app.stream(orders)
+           .join(customers, (order, customer) -> new EnrichedOrder(order.id(), customer.name(), order.cents()))
+           .to(enriched);                                        // orders of unknown customers are dropped
+        app.stream(orders)
+           .leftJoin(customers, (order, customer) -> customer == null ? "unknown" : customer.country())
+           .foreach(country -> { });                             // leftJoin: joiner(value, null) for unknown keys
+        // --- end ---
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            d.input(customerTopic).send("c1", new Customer("Ada", "UK"));
+            d.input(orders).send("c1", new Order("o1", 250)).send("c9", new Order("o2", 10));
+            assertThat(d.output(enriched).readValues()).containsExactly(new EnrichedOrder("o1", "Ada", 250));
+        }
+    }
+
+    @Test
+    void allTheWindowOptions() {
+        App app = App.create("clicks-app");
+        Topic<String, ClickEvent> clicks = app.topic("clickevents", Serdes.string(), Serdes.json(ClickEvent.class));
+        // --- README "Windows", all the options ---
+        WindowedTable<String, Long> perMinute = app.table("clicks-per-minute", Serdes.string(), Serdes.longs(), 0L)
+                .tumbling(Duration.ofMinutes(1))                  // or .hopping(Duration.ofMinutes(5), Duration.ofMinutes(1))
+                .grace(Duration.ofSeconds(10))                    // late records accepted this long after a window ends
+                .expires(Duration.ofHours(1))                     // windows kept this long after they end
+                .onWindowClose((uri, window, count) -> log.info("{} {} {}", uri, window, count));
+
+        app.stream(clicks)
+           .withTimestamps(e -> Instant.parse(e.timestamp()).toEpochMilli())   // event time from a field (default: the record's)
+           .groupBy(ClickEvent::uri, Serdes.string(), "by-uri")
+           .count(perMinute);
+
+        // A table lives in the tasks of one sub-topology: this agent reads the clicks as their topic
+        // partitions them (by email), so it keeps its own table rather than perMinute, which is
+        // partitioned by URI after the groupBy.
+        WindowedTable<String, Long> perUser = app.table("clicks-per-user", Serdes.string(), Serdes.longs(), 0L)
+                .tumbling(Duration.ofMinutes(1));
+        app.agent("watch", clicks, (event, ctx) -> {
+            perUser.update(event.key(), n -> n + 1);              // Faust's table[key] += 1
+            WindowSet<Long> w = perUser.get(event.key());
+            long thisWindow = w.current();                        // the window of the current record
+            long wallClock = w.now();                             // the window of the wall clock
+            long previous = w.delta(Duration.ofMinutes(1));       // the window one minute before
+            long value = w.value();                               // relative to the event, or relativeToNow()/relativeToStream()
+        }, perUser);
+        // --- end ---
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            Instant t = d.now();
+            d.input(clicks).send("ada@example.com", new ClickEvent("ada@example.com", t.toString(), "/cart", 1), t);
+            d.input(clicks).send("ada@example.com", new ClickEvent("ada@example.com", t.toString(), "/cart", 1), t);
+            assertThat(d.table(perMinute).window("/cart", t.toEpochMilli() / 60_000 * 60_000)).isEqualTo(2L);
+            assertThat(d.table(perUser).window("ada@example.com", t.toEpochMilli() / 60_000 * 60_000)).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void oneTableOnBothSidesOfAGroupByIsRefusedAsTheReadmeSays() {
+        App app = App.create("clicks-app");
+        Topic<String, ClickEvent> clicks = app.topic("clickevents", Serdes.string(), Serdes.json(ClickEvent.class));
+        WindowedTable<String, Long> perMinute = app.table("clicks-per-minute", Serdes.string(), Serdes.longs(), 0L)
+                .tumbling(Duration.ofMinutes(1));
+        app.stream(clicks).groupBy(ClickEvent::uri, Serdes.string(), "by-uri").count(perMinute);
+        app.agent("watch", clicks, (event, ctx) -> perMinute.update(event.key(), n -> n + 1), perMinute);
+
+        assertThatThrownBy(app::topology).isInstanceOf(TopologyException.class)
+                .hasMessageContaining("Table \"clicks-per-minute\" is used on both sides of repartition \"by-uri\": by"
+                        + " node \"watch\" before it and by node \"by-uri.count(clicks-per-minute)\" after it");
+    }
+}
