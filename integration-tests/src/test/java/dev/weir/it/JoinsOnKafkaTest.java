@@ -98,6 +98,16 @@ class JoinsOnKafkaTest {
         return out;
     }
 
+    /** Waits for every expected order to be joined and fails listing (at most 10 of) those joined wrongly or missing. */
+    private static void assertJoined(String servers, Map<String, String> expected, String why) {
+        Map<String, String> actual = joined(servers, expected);
+        List<String> wrong = expected.entrySet().stream().filter(e -> !e.getValue().equals(actual.get(e.getKey())))
+                .map(e -> e.getKey() + ": expected " + e.getValue() + ", got " + actual.get(e.getKey())).sorted().toList();
+        assertThat(wrong).as("%s: %d of %d orders joined wrongly or missing; first ones: %s", why, wrong.size(), expected.size(),
+                wrong.subList(0, Math.min(10, wrong.size()))).isEmpty();
+        assertThat(actual).hasSameSizeAs(expected);
+    }
+
     private static double restored(Worker worker) {
         return worker.metrics().find("weir.restore.records").counters().stream().mapToDouble(Counter::count).sum();
     }
@@ -117,22 +127,56 @@ class JoinsOnKafkaTest {
             try (Worker first = Worker.start(app(appId, store).topology(), config(servers, dir.resolve("first")))) {
                 updateCustomers(servers, 1, CUSTOMERS);
                 order(servers, 0, 400, 1, expected);
-                assertThat(joined(servers, expected)).isEqualTo(expected);
+                assertJoined(servers, expected, "on the first worker");
 
                 try (Worker second = Worker.start(app(appId, store).topology(), config(servers, dir.resolve("second")))) {
                     KafkaIO.await("the second worker to restore the tasks it took", Duration.ofSeconds(60),
                             () -> restored(second) > 0);
                     updateCustomers(servers, 2, 2 * CUSTOMERS);
                     order(servers, 400, 800, 2, expected);
-                    assertThat(joined(servers, expected)).isEqualTo(expected);
+                    assertJoined(servers, expected, "on the first worker");
 
                     double restoredBefore = restored(second);
                     first.close();
                     order(servers, 800, 1200, 2, expected);
-                    assertThat(joined(servers, expected)).as("joined on the worker that now holds every task").isEqualTo(expected);
+                    assertJoined(servers, expected, "on the worker that now holds every task");
                     assertThat(restored(second)).as("the tables of the first worker's tasks restored from their changelog")
                             .isGreaterThan(restoredBefore);
                 }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void ordersFetchedBeforeTheirEarlierCustomersAreJoinedWithThemAllTheSame() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            for (String t : List.of("customers", "orders", "customer-updates", "enriched")) {
+                kafka.createTopic(t, 4);
+            }
+            String servers = kafka.bootstrapServers();
+            long t0 = System.currentTimeMillis();
+            Map<String, String> expected = new HashMap<>();
+            WorkerConfig config = WorkerConfig.builder(servers).stateDir(dir.resolve("w")).guarantee(Guarantee.EXACTLY_ONCE)
+                    .maxTaskIdle(Duration.ofSeconds(10)).build();
+            try (Worker worker = Worker.start(app("joins-time-order", Store.ROCKSDB).topology(), config);
+                 KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(servers)) {
+                KafkaIO.await("the worker's 4 tasks to run", Duration.ofSeconds(60), () -> worker.runningTasks().size() == 4);
+                // The orders reach the worker first, but are an hour of event time later than the customers written after them:
+                // each task waits (up to maxTaskIdle) for its customers partition and takes the customers first.
+                for (int i = 0; i < 400; i++) {
+                    String customer = "customer-" + (i % CUSTOMERS);
+                    KafkaIO.send(producer, "orders", customer, Orders.json("order-" + i, customer, i), t0 + 3_600_000 + i);
+                    expected.put("order-" + i, "country-" + (i % CUSTOMERS) + "-v1");
+                }
+                producer.flush();
+                Thread.sleep(1000);
+                for (int c = 0; c < CUSTOMERS; c++) {
+                    KafkaIO.send(producer, "customers", "customer-" + c, "country-" + c + "-v1", t0 + c);
+                }
+                producer.flush();
+
+                assertJoined(servers, expected, "each order taken after the customer update that precedes it in time");
             }
         }
     }

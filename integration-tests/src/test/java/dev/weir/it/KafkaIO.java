@@ -39,6 +39,11 @@ final class KafkaIO {
         producer.send(new ProducerRecord<>(topic, key == null ? null : utf8(key), value == null ? null : utf8(value)));
     }
 
+    /** Sends with an explicit record timestamp (event time). */
+    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value, long timestamp) {
+        producer.send(new ProducerRecord<>(topic, null, timestamp, key == null ? null : utf8(key), value == null ? null : utf8(value)));
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

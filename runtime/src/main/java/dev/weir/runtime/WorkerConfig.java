@@ -41,6 +41,7 @@ public final class WorkerConfig {
     private final Duration commitInterval;
     private final Guarantee guarantee;
     private final Duration stateLockTimeout;
+    private final Duration maxTaskIdle;
     private final ErrorPolicy errorPolicy;
     private final String deadLetterTopic;
     private final Map<String, Object> clientConfigs;
@@ -59,6 +60,7 @@ public final class WorkerConfig {
         this.commitInterval = b.commitInterval != null ? b.commitInterval
                 : b.guarantee == Guarantee.EXACTLY_ONCE ? DEFAULT_EXACTLY_ONCE_COMMIT_INTERVAL : DEFAULT_COMMIT_INTERVAL;
         this.stateLockTimeout = b.stateLockTimeout;
+        this.maxTaskIdle = b.maxTaskIdle;
         this.errorPolicy = b.errorPolicy;
         this.deadLetterTopic = b.deadLetterTopic;
         this.clientConfigs = Collections.unmodifiableMap(new LinkedHashMap<>(b.clientConfigs));
@@ -97,6 +99,15 @@ public final class WorkerConfig {
     /** How long the worker waits for a store whose lock another owner holds before it fails. */
     public Duration stateLockTimeout() {
         return stateLockTimeout;
+    }
+
+    /**
+     * How long a task that reads several partitions (a join, a merge) waits for an empty one
+     * that has caught up before it takes the others' records regardless of time order; null
+     * when it never waits. See {@link Builder#maxTaskIdle}.
+     */
+    public Duration maxTaskIdle() {
+        return maxTaskIdle;
     }
 
     public ErrorPolicy errorPolicy() {
@@ -150,6 +161,7 @@ public final class WorkerConfig {
         private Duration commitInterval;
         private Guarantee guarantee = Guarantee.AT_LEAST_ONCE;
         private Duration stateLockTimeout = DEFAULT_STATE_LOCK_TIMEOUT;
+        private Duration maxTaskIdle = Duration.ZERO;
         private ErrorPolicy errorPolicy = ErrorPolicy.FAIL;
         private String deadLetterTopic;
         private final Map<String, Object> clientConfigs = new LinkedHashMap<>();
@@ -210,6 +222,26 @@ public final class WorkerConfig {
                 throw new IllegalArgumentException("stateLockTimeout must not be negative, got " + timeout);
             }
             this.stateLockTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Time order across a task's partitions, as Kafka Streams' {@code max.task.idle.ms}. A task
+         * that reads several partitions (the stream and the table's topic of a join, the topics of a
+         * merge) always takes the buffered record with the lowest timestamp next. When one of its
+         * partitions has nothing buffered, it waits while the broker has records for it that were
+         * not fetched yet (its lag is above zero), and then, once it has caught up, {@code idle}
+         * longer for new records, before it goes on without that partition (default zero: it waits
+         * for records already on the broker, not for new ones). {@code null} never waits: records
+         * are taken in the order polled, as long as they are buffered.
+         *
+         * @throws IllegalArgumentException when {@code idle} is negative
+         */
+        public Builder maxTaskIdle(Duration idle) {
+            if (idle != null && idle.isNegative()) {
+                throw new IllegalArgumentException("maxTaskIdle must not be negative (null never waits), got " + idle);
+            }
+            this.maxTaskIdle = idle;
             return this;
         }
 

@@ -134,6 +134,12 @@ public final class WeirCli implements AppLauncher {
                 description = "Commit interval (default: 1000, or 100 under exactly-once).")
         Long commitIntervalMs;
 
+        @Option(names = "--max-task-idle-ms",
+                description = "How long a task reading several partitions (a join, a merge) waits for an empty one that has"
+                        + " caught up, to take records in time order; -1 never waits (default: 0, wait only for records"
+                        + " already on the broker).")
+        Long maxTaskIdleMs;
+
         @Option(names = "--embedded", description = "Start an embedded Kafka broker and create the app's topics on it.")
         boolean embedded;
 
@@ -162,6 +168,13 @@ public final class WeirCli implements AppLauncher {
                     .guarantee(guarantee).clientConfigs(clientConfigs());
             if (commitIntervalMs != null) {
                 config.commitInterval(Duration.ofMillis(commitIntervalMs));
+            }
+            if (maxTaskIdleMs != null) {
+                if (maxTaskIdleMs < -1) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--max-task-idle-ms must be -1 (never wait) or a number of milliseconds >= 0, got " + maxTaskIdleMs);
+                }
+                config.maxTaskIdle(maxTaskIdleMs == -1 ? null : Duration.ofMillis(maxTaskIdleMs));
             }
             if (stateDir != null) {
                 config.stateDir(stateDir);

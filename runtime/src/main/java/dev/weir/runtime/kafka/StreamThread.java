@@ -28,7 +28,7 @@ final class StreamThread implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamThread.class);
     private static final Duration POLL = Duration.ofMillis(100);
-    /** While tasks wait for their stores, the loop comes round often enough to start them as soon as they are ready. */
+    /** While tasks wait for their stores or for a partition's records, the loop comes round often enough to go on as soon as it can. */
     private static final Duration POLL_WHILE_RESTORING = Duration.ofMillis(10);
 
     private final String name;
@@ -79,7 +79,8 @@ final class StreamThread implements Runnable {
             consumer.subscribe(new ArrayList<>(sourceTopics()), new Listener());
             while (running) {
                 try {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(taskManager.allRunning() ? POLL : POLL_WHILE_RESTORING);
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(
+                            taskManager.allRunning() && !taskManager.waitingForInput() ? POLL : POLL_WHILE_RESTORING);
                     taskManager.process(records);
                     taskManager.punctuate();
                     taskManager.maybeCommit();

@@ -44,13 +44,18 @@ final class Task {
     final Map<TopicPartition, long[]> positions = new HashMap<>();
     /** Changelog offsets acknowledged by commits whose changes are not in the stores yet. */
     final Map<TopicPartition, Long> unwrittenAcked = new HashMap<>();
+    /** Records fetched but not processed yet, taken in time order; null for a task that reads one partition. */
+    final InputQueues queues;
+    /** Where to read again, per partition, after a suspension dropped buffered records: set while suspended. */
+    final Map<TopicPartition, Long> resumeAt = new HashMap<>();
     long lastStoreWrite = System.nanoTime();
 
     /** The partition {@link #noteFirstOffset} saw last, so that a run of its records looks nothing up. */
     private String lastNotedTopic;
     private int lastNotedPartition = -1;
 
-    Task(TaskId id, List<TopicPartition> inputs, StateManager stateManager) {
+    Task(TaskId id, List<TopicPartition> inputs, StateManager stateManager, java.time.Duration maxTaskIdle) {
+        this.queues = inputs.size() > 1 ? new InputQueues(inputs, maxTaskIdle) : null;
         this.id = id;
         this.inputs = inputs;
         this.stateManager = stateManager;

@@ -99,6 +99,7 @@ public final class TaskManager {
     private final LongSupplier wallClock;
     private final MeterRegistry metrics;
     private final long commitIntervalMs;
+    private final Duration maxTaskIdle;
     private final CallbackFailureHandler callbackFailures;
     private final StateUpdater.Listener restoreListener;
     private final Counter processed;
@@ -110,6 +111,8 @@ public final class TaskManager {
     private final ConcurrentLinkedQueue<RuntimeException> restoreFailures = new ConcurrentLinkedQueue<>();
     /** Running tasks by source topic and partition number: read per record. */
     private Map<String, Task[]> byTopic = Map.of();
+    /** Running tasks that read several partitions and so buffer their records to take them in time order. */
+    private Task[] queued = new Task[0];
     private volatile Set<TaskId> taskIds = Set.of();
     private volatile Set<TaskId> runningIds = Set.of();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -136,6 +139,7 @@ public final class TaskManager {
         this.wallClock = wallClock;
         this.metrics = metrics;
         this.commitIntervalMs = config.commitInterval().toMillis();
+        this.maxTaskIdle = config.maxTaskIdle();
         this.lastCommit = wallClock.getAsLong();
         this.callbackFailures = (failure, key, value) -> errors.handleCallback(failure, key, value, collector, wallClock.getAsLong());
         this.restoreListener = new StateUpdater.Listener() {
@@ -217,6 +221,8 @@ public final class TaskManager {
                 }
             } else if (t.state == Task.State.SUSPENDED) {
                 if (t.engine != null) {
+                    t.resumeAt.forEach(consumer::seek);
+                    t.resumeAt.clear();
                     t.state = Task.State.RUNNING;
                 } else {
                     restore(t);
@@ -236,7 +242,7 @@ public final class TaskManager {
             inputs.add(new TopicPartition(topic, id.partition()));
         }
         StateManager sm = sub.tables().isEmpty() ? null : new StateManager(id, topology, stores);
-        return new Task(id, List.copyOf(inputs), sm);
+        return new Task(id, List.copyOf(inputs), sm, maxTaskIdle);
     }
 
     /**
@@ -326,6 +332,7 @@ public final class TaskManager {
             commitOrRecover();
             for (Task t : running) {
                 if (t.state == Task.State.RUNNING) {
+                    dropQueued(t);
                     t.state = Task.State.SUSPENDED;
                 }
             }
@@ -460,7 +467,7 @@ public final class TaskManager {
 
     /** Processes what the consumer returned, record by record, through the running tasks. */
     public void process(ConsumerRecords<byte[], byte[]> records) {
-        if (records.isEmpty()) {
+        if (records.isEmpty() && queued.length == 0) {
             return;
         }
         try {
@@ -473,6 +480,12 @@ public final class TaskManager {
                     continue;
                 }
                 t.firstOffsets.putIfAbsent(tp, list.get(0).offset());
+                if (t.queues != null) {
+                    if (t.queues.add(t.queues.indexOf(tp), list, consumer.position(tp))) {
+                        consumer.pause(List.of(tp));
+                    }
+                    continue;
+                }
                 for (ConsumerRecord<byte[], byte[]> r : list) {
                     processOne(t, r.topic(), r.partition(), r.offset(), r.timestamp(), KafkaHeaders.fromKafka(r.headers()), r.key(),
                             r.value());
@@ -483,6 +496,11 @@ public final class TaskManager {
                 }
                 if (t.state == Task.State.RUNNING) {
                     t.positions.put(tp, new long[] {list.get(list.size() - 1).offset() + 1, consumer.position(tp)});
+                }
+            }
+            for (Task t : queued) {
+                if (!processQueued(t, generation)) {
+                    return;
                 }
             }
             collector.checkFailures();
@@ -512,6 +530,59 @@ public final class TaskManager {
         } catch (TaskMigratedException e) {
             handleMigration(e);
         }
+    }
+
+    /**
+     * Processes what a task buffers for its partitions in time order, until it must wait for a
+     * partition; false when the tasks went back to their last commit on the way.
+     */
+    private boolean processQueued(Task t, long generation) {
+        InputQueues q = t.queues;
+        if (t.state != Task.State.RUNNING || q.isEmpty()) {
+            return true;
+        }
+        long now = wallClock.getAsLong();
+        int i;
+        while ((i = q.next(now, consumer::currentLag)) >= 0) {
+            ConsumerRecord<byte[], byte[]> r = q.poll(i);
+            processOne(t, r.topic(), r.partition(), r.offset(), r.timestamp(), KafkaHeaders.fromKafka(r.headers()), r.key(),
+                    r.value());
+            if (resets != generation) {
+                return false;
+            }
+            TopicPartition tp = q.partition(i);
+            if (q.size(i) == 0) {
+                t.positions.put(tp, new long[] {r.offset() + 1, q.positionAfter(i)});
+            }
+            if (q.resumable(i)) {
+                consumer.resume(List.of(tp));
+            }
+        }
+        return true;
+    }
+
+    /** Whether a running task holds fetched records it waits to take in time order: the thread should poll again soon. */
+    public boolean waitingForInput() {
+        for (Task t : queued) {
+            if (t.queues.waiting()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops a suspended task's buffered records, remembering where to read again should the task come back. */
+    private void dropQueued(Task t) {
+        if (t.queues == null || t.queues.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < t.inputs.size(); i++) {
+            long first = t.queues.firstOffset(i);
+            if (first >= 0) {
+                t.resumeAt.put(t.queues.partition(i), first);
+            }
+        }
+        t.queues.clear();
     }
 
     private void processOne(Task t, String topic, int partition, long offset, long timestamp, Headers headers, byte[] key,
@@ -818,6 +889,10 @@ public final class TaskManager {
     // ---------------------------------------------------------------- closing
 
     private void closeEngine(Task t) {
+        if (t.queues != null) {
+            t.queues.clear();
+        }
+        t.resumeAt.clear();
         if (t.engine != null) {
             if (t.stateful()) {
                 // Only committed changes: a commit in progress or aborted never reached postCommit.
@@ -934,6 +1009,7 @@ public final class TaskManager {
             }
         }
         byTopic = index;
+        queued = tasks.values().stream().filter(t -> t.state == Task.State.RUNNING && t.queues != null).toArray(Task[]::new);
         taskIds = Set.copyOf(tasks.keySet());
         Set<TaskId> running = new HashSet<>();
         tasks.forEach((id, t) -> {
