@@ -96,6 +96,14 @@ public final class Report {
                     List.of(new Ratio("weir", "kafkaStreams", 1.5),
                             new Ratio("weirExactlyOnce", "kafkaStreamsExactlyOnce", 1.5),
                             new Ratio("weirExactlyOnce", "weir", 0.8))),
+            new Section("EndToEndJoinBenchmark",
+                    "End to end on the embedded broker: a stream joined with a RocksDB table of "
+                            + String.format(Locale.ROOT, "%,d", StatelessWorkload.DISTINCT_KEYS) + " user profiles fed by its own topic, "
+                            + EndToEndJoinBenchmark.PARTITIONS + " partitions, one processing thread each, every output checked",
+                    Kind.PASS_OVER_RECORDS,
+                    List.of(new Contender("kafkaStreams", "Kafka Streams"),
+                            new Contender("weir", "Weir `Worker`")),
+                    List.of(new Ratio("weir", "kafkaStreams", 1.5))),
             new Section("RestoreBenchmark",
                     "Restore: an empty RocksDB store rebuilt from a " + RestoreBenchmark.PARTITIONS
                             + "-partition changelog of distinct keys (records/s = keys restored per second)",

@@ -1,0 +1,234 @@
+package dev.weir.benchmarks;
+
+import dev.weir.dsl.TableOptions;
+import dev.weir.runtime.Worker;
+import dev.weir.testkit.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * {@link JoinWorkload} (a stream joined with a RocksDB table fed by its own topic, changelogged)
+ * end to end on the embedded broker: Kafka Streams against Weir's {@link Worker}, one processing
+ * thread each, at-least-once, with the settings of {@link ClientSettings}. The input (the same
+ * 1,000,000 records as {@link EndToEndStatelessBenchmark}) and the 10,000 user profiles are loaded
+ * once per trial, the profiles first.
+ *
+ * <p><b>One pass</b> runs under a fresh application id and output topic and ends when the group
+ * has committed the end offsets of both the input and the profiles topic (polled every
+ * {@value #POLL_MS} ms; both engines commit every second, so both pay up to a second of commit
+ * latency). Each pass restores nothing: its table starts empty and is built from the profiles topic.
+ *
+ * <p><b>Verification</b>, outside the timing: the output topic is read back and must hold one
+ * joined record per input record, each the join of its key's input and profile.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@State(Scope.Benchmark)
+public class EndToEndJoinBenchmark {
+
+    public static final int PARTITIONS = 4;
+    static final String INPUT = "join-input";
+    static final String USERS = "join-users";
+    static final long POLL_MS = 20;
+    private static final Duration PASS_TIMEOUT = Duration.ofMinutes(5);
+
+    /** Input records per pass; lower it for a smoke run ({@code -p records=100000}). */
+    @Param("1000000")
+    public int records;
+
+    private BenchBroker broker;
+    private EmbeddedKafka kafka;
+    private int pass;
+    private String contender;
+    private String group;
+    private String output;
+    private Path stateDir;
+    private AutoCloseable running;
+    private long startNanos;
+    private long endNanos;
+    private boolean completed;
+
+    @Setup(Level.Trial)
+    public void startBrokerAndLoadInput() throws Exception {
+        System.out.println("Settings of every contender: " + ClientSettings.describe());
+        broker = BenchBroker.start("weir-bench-join");
+        kafka = broker.kafka;
+        loadProfiles();
+        broker.loadWorkload(INPUT, PARTITIONS, records);
+    }
+
+    private void loadProfiles() throws Exception {
+        kafka.createTopic(USERS, PARTITIONS);
+        Map<String, Object> p = kafka.clientConfig();
+        p.putAll(ClientSettings.producer());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-profiles");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int u = 0; u < StatelessWorkload.DISTINCT_KEYS; u++) {
+                String key = StatelessWorkload.key(u);
+                producer.send(new ProducerRecord<>(USERS, key, JoinWorkload.profile(key))).get();
+            }
+        }
+    }
+
+    @Setup(Level.Invocation)
+    public void newPass(BenchmarkParams params) {
+        String benchmark = params.getBenchmark();
+        contender = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        pass++;
+        group = "join-" + contender + "-" + pass;
+        output = group + "-output";
+        stateDir = broker.stateRoot.resolve(group);
+        kafka.createTopic(output, PARTITIONS);
+        running = null;
+        completed = false;
+    }
+
+    /** Kafka Streams, one stream thread: {@code builder.table} + {@code KStream.join}. */
+    @Benchmark
+    public long kafkaStreams() throws Exception {
+        startNanos = System.nanoTime();
+        Properties props = ClientSettings.kafkaStreams(group, kafka.bootstrapServers(), stateDir);
+        KafkaStreams streams = new KafkaStreams(JoinWorkload.kafkaStreamsTopology(INPUT, USERS, output), props);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        running = () -> streams.close(Duration.ofSeconds(30));
+        streams.start();
+        return awaitCommitted(() -> {
+            if (failure.get() != null) {
+                throw new IllegalStateException("Kafka Streams failed: " + failure.get(), failure.get());
+            }
+        });
+    }
+
+    /** Weir's worker, one stream thread: {@code toTable} + {@code Stream.join}. */
+    @Benchmark
+    public long weir() throws Exception {
+        startNanos = System.nanoTime();
+        Worker worker = Worker.start(JoinWorkload.weirTopology(group, INPUT, USERS, output, TableOptions.defaults()),
+                ClientSettings.weir(kafka.bootstrapServers(), stateDir, false));
+        running = worker::close;
+        return awaitCommitted(() -> {
+            if (worker.state() == Worker.State.FAILED) {
+                throw new IllegalStateException("The Weir worker failed: " + worker.failure().orElse(null));
+            }
+        });
+    }
+
+    @TearDown(Level.Invocation)
+    public void endPass() throws Exception {
+        try {
+            if (running != null) {
+                running.close();
+            }
+            if (!completed) {
+                return;
+            }
+            long joined = readBackAndCheck();
+            if (joined != records) {
+                throw new IllegalStateException(contender + " (pass " + pass + "): " + joined + " joined records, expected " + records);
+            }
+            double seconds = (endNanos - startNanos) / 1e9;
+            System.out.printf("%s pass %d: %,d records joined in %,.0f ms = %,.0f records/s; all verified%n",
+                    contender, pass, records, seconds * 1e3, records / seconds);
+        } finally {
+            running = null;
+            broker.admin.deleteTopics(List.of(output)).all().get(30, TimeUnit.SECONDS);
+            if (Files.exists(stateDir)) {
+                Utils.delete(stateDir.toFile());
+            }
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stopBroker() throws IOException {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** Waits until the group committed the end offsets of the input and of the profiles topic. */
+    private long awaitCommitted(Runnable checkHealthy) throws Exception {
+        List<TopicPartition> inputs = new ArrayList<>(BenchBroker.partitions(INPUT, PARTITIONS));
+        inputs.addAll(BenchBroker.partitions(USERS, PARTITIONS));
+        Map<TopicPartition, Long> target = broker.endOffsets(inputs);
+        long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
+        while (true) {
+            checkHealthy.run();
+            Map<TopicPartition, Long> committed = broker.committedOffsets(group);
+            if (target.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())))) {
+                endNanos = System.nanoTime();
+                completed = true;
+                return BenchBroker.sum(target);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(contender + " did not commit " + target + " within " + PASS_TIMEOUT + "; committed "
+                        + committed);
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    /** Reads the whole output, checking every record; returns how many there are. */
+    private long readBackAndCheck() {
+        List<TopicPartition> parts = BenchBroker.partitions(output, PARTITIONS);
+        Map<String, Object> c = kafka.clientConfig();
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        long n = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    JoinWorkload.check(r.key(), r.value());
+                    n++;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Reading back " + output + " did not reach its end offsets " + end);
+                }
+            }
+        }
+        return n;
+    }
+}
