@@ -99,11 +99,24 @@ public class EndToEndJoinBenchmark {
         Map<String, Object> p = kafka.clientConfig();
         p.putAll(ClientSettings.producer());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-profiles");
+        AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int u = 0; u < StatelessWorkload.DISTINCT_KEYS; u++) {
                 String key = StatelessWorkload.key(u);
-                producer.send(new ProducerRecord<>(USERS, key, JoinWorkload.profile(key))).get();
+                producer.send(new ProducerRecord<>(USERS, key, JoinWorkload.profile(key)), (m, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
             }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Loading the profiles failed: " + failure.get(), failure.get());
+        }
+        long loaded = BenchBroker.sum(broker.endOffsets(BenchBroker.partitions(USERS, PARTITIONS)));
+        if (loaded != StatelessWorkload.DISTINCT_KEYS) {
+            throw new IllegalStateException("The profiles topic holds " + loaded + " records, expected " + StatelessWorkload.DISTINCT_KEYS);
         }
     }
 

@@ -111,20 +111,27 @@ public interface Stream<K, V> {
     Stream<K, Long> count(Table<K, Long> table);
 
     /**
-     * Counts records per key and window into a windowed table and forwards each key's new count
-     * in the latest window containing the record. Records later than the grace period are dropped
-     * (and counted in {@code weir.records.late.dropped}).
+     * Counts records per key and window into a windowed table and forwards, for each window the
+     * record falls in (one for tumbling windows, size/step for hopping ones), the key's new count
+     * in it under its {@link Windowed} key; with {@link WindowedTable#emitFinal()}, one record per
+     * key and window when the window closes instead. Records later than the grace period are
+     * dropped (and counted in {@code weir.records.late.dropped}).
+     *
+     * <pre>{@code
+     * Topic<Windowed<String>, Long> out = app.topic("per-minute", Windowed.serde(Serdes.string()), Serdes.longs());
+     * app.stream(clicks).groupBy(ClickEvent::uri, Serdes.string(), "by-uri").count(perMinute).to(out);
+     * }</pre>
      */
-    Stream<K, Long> count(WindowedTable<K, Long> table);
+    Stream<Windowed<K>, Long> count(WindowedTable<K, Long> table);
 
-    /** {@link #sum(Table, java.util.function.ToLongFunction)} per window. */
-    Stream<K, Long> sum(WindowedTable<K, Long> table, java.util.function.ToLongFunction<? super V> amount);
+    /** {@link #sum(Table, java.util.function.ToLongFunction)} per window, forwarded as {@link #count(WindowedTable)} says. */
+    Stream<Windowed<K>, Long> sum(WindowedTable<K, Long> table, java.util.function.ToLongFunction<? super V> amount);
 
-    /** {@link #reduce(Table, java.util.function.BinaryOperator)} per window. */
-    Stream<K, V> reduce(WindowedTable<K, V> table, java.util.function.BinaryOperator<V> reducer);
+    /** {@link #reduce(Table, java.util.function.BinaryOperator)} per window, forwarded as {@link #count(WindowedTable)} says. */
+    Stream<Windowed<K>, V> reduce(WindowedTable<K, V> table, java.util.function.BinaryOperator<V> reducer);
 
-    /** {@link #aggregate(Table, BiFunction)} per window. */
-    <A> Stream<K, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator);
+    /** {@link #aggregate(Table, BiFunction)} per window, forwarded as {@link #count(WindowedTable)} says. */
+    <A> Stream<Windowed<K>, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator);
 
     /**
      * Sets each record's event-time timestamp from its value (e.g. a field), so that windows and

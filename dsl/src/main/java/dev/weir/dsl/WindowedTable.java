@@ -78,6 +78,19 @@ public final class WindowedTable<K, V> implements TableHandle {
         return with(windowing.withOnClose(callback), relativeTo);
     }
 
+    /**
+     * Kafka Streams' emit-final: the aggregates into this table ({@code count}, {@code sum},
+     * {@code reduce}, {@code aggregate}) forward one record per key and window when the window
+     * closes (its end plus the grace period passed, by the table's event-time clock), with the
+     * window's final value, and nothing before. The record's key is the {@link Windowed} key, its
+     * timestamp the window's last millisecond. Closed windows are changelogged, so a restarted or
+     * moved task does not emit them again (at-least-once: a crash between the emit and its commit
+     * may emit a window twice; exactly-once: exactly once).
+     */
+    public WindowedTable<K, V> emitFinal() {
+        return with(windowing.withEmitFinal(), relativeTo);
+    }
+
     /** Make {@link WindowSet#value()} use the wall clock, as Faust's {@code relative_to_now()}. */
     public WindowedTable<K, V> relativeToNow() {
         return with(windowing, RelativeTo.NOW);

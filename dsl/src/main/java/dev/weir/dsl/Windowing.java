@@ -18,8 +18,10 @@ public final class Windowing {
     private final long grace;
     private final long expires;
     private final WindowCloseCallback<Object, Object> onClose;
+    private final boolean emitFinal;
 
-    Windowing(long size, long step, long grace, long expires, WindowCloseCallback<Object, Object> onClose) {
+    Windowing(long size, long step, long grace, long expires, WindowCloseCallback<Object, Object> onClose, boolean emitFinal) {
+        this.emitFinal = emitFinal;
         this.size = size;
         this.step = step;
         this.grace = grace;
@@ -33,7 +35,7 @@ public final class Windowing {
         if (st > s) {
             throw new IllegalArgumentException("A hopping window's step (" + step + ") must not exceed its size (" + size + ")");
         }
-        return new Windowing(s, st, 0, 0, null);
+        return new Windowing(s, st, 0, 0, null, false);
     }
 
     static long requirePositive(Duration d, String what) {
@@ -45,7 +47,7 @@ public final class Windowing {
     }
 
     Windowing withGrace(long g) {
-        return new Windowing(size, step, g, Math.max(expires, g), onClose);
+        return new Windowing(size, step, g, Math.max(expires, g), onClose, emitFinal);
     }
 
     Windowing withExpires(long e) {
@@ -53,12 +55,21 @@ public final class Windowing {
             throw new IllegalArgumentException("expires (" + Duration.ofMillis(e) + ") must not be shorter than the grace period ("
                     + Duration.ofMillis(grace) + "): a window must be kept while late records may still change it");
         }
-        return new Windowing(size, step, grace, e, onClose);
+        return new Windowing(size, step, grace, e, onClose, emitFinal);
     }
 
     @SuppressWarnings("unchecked")
     Windowing withOnClose(WindowCloseCallback<?, ?> callback) {
-        return new Windowing(size, step, grace, expires, (WindowCloseCallback<Object, Object>) callback);
+        return new Windowing(size, step, grace, expires, (WindowCloseCallback<Object, Object>) callback, emitFinal);
+    }
+
+    Windowing withEmitFinal() {
+        return new Windowing(size, step, grace, expires, onClose, true);
+    }
+
+    /** Whether aggregates into the table emit one record per window when it closes, and nothing before. */
+    public boolean emitFinal() {
+        return emitFinal;
     }
 
     /** Window size in milliseconds. */
@@ -111,6 +122,6 @@ public final class Windowing {
     @Override
     public String toString() {
         return (tumbling() ? "tumbling(" + Duration.ofMillis(size) : "hopping(" + Duration.ofMillis(size) + ", " + Duration.ofMillis(step))
-                + ", grace " + Duration.ofMillis(grace) + ", expires " + Duration.ofMillis(expires) + ")";
+                + ", grace " + Duration.ofMillis(grace) + ", expires " + Duration.ofMillis(expires) + (emitFinal ? ", emit final" : "") + ")";
     }
 }

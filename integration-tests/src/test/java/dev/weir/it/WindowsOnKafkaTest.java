@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.dsl.App;
 import dev.weir.dsl.Topic;
+import dev.weir.dsl.Windowed;
 import dev.weir.dsl.WindowedTable;
+import dev.weir.runtime.Guarantee;
+import dev.weir.serdes.Serde;
 import dev.weir.runtime.Worker;
 import dev.weir.runtime.WorkerConfig;
 import dev.weir.serdes.Serdes;
@@ -74,6 +77,52 @@ class WindowsOnKafkaTest {
                 // closes (one key, one task, in order), so two callbacks are all there can be now.
                 awaitClosed(2);
                 assertThat(closed).containsExactly("/a 0 2", "/a 1 2");
+            }
+        }
+    }
+
+    private static App emitFinalApp() {
+        App app = App.create("windows-final-it");
+        Topic<String, String> clicks = app.topic("clicks", Serdes.string(), Serdes.string());
+        Topic<Windowed<String>, Long> finals = app.topic("finals", Windowed.serde(Serdes.string()), Serdes.longs());
+        WindowedTable<String, Long> perMinute = app.table("clicks-per-minute", Serdes.string(), Serdes.longs(), 0L)
+                .tumbling(Duration.ofMinutes(1)).expires(Duration.ofMinutes(10)).emitFinal();
+        app.stream(clicks).count(perMinute).to(finals);
+        return app;
+    }
+
+    /** The final records so far, as "key window-number count", read-committed. */
+    private static List<String> finals(String servers, int atLeast) {
+        Serde<Windowed<String>> keys = Windowed.serde(Serdes.string());
+        return KafkaIO.readUntil(servers, "finals", Duration.ofSeconds(30), r -> r.size() >= atLeast,
+                        java.util.Map.of("isolation.level", "read_committed")).stream()
+                .map(r -> {
+                    Windowed<String> w = keys.deserialize(r.key());
+                    return w.key() + " " + (w.start() - T0) / MIN + " " + Serdes.longs().deserialize(r.value());
+                }).toList();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void emitFinalWritesEachWindowOnceUnderItsWindowedKeyAcrossAMove() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("clicks", 2);
+            kafka.createTopic("finals", 2);
+            String servers = kafka.bootstrapServers();
+            WorkerConfig.Builder config = WorkerConfig.builder(servers).guarantee(Guarantee.EXACTLY_ONCE);
+
+            try (Worker first = Worker.start(emitFinalApp().topology(), config.stateDir(dir.resolve("first")).build())) {
+                click(servers, "/a", T0 + 1_000);
+                click(servers, "/a", T0 + 2_000);
+                click(servers, "/a", T0 + MIN + 1_000);      // closes window 0
+                // One key, one partition, in order: an update emitted before the close would come first.
+                assertThat(finals(servers, 1)).containsExactly("/a 0 2");
+            }
+
+            try (Worker second = Worker.start(emitFinalApp().topology(), config.stateDir(dir.resolve("second")).build())) {
+                click(servers, "/a", T0 + MIN + 2_000);
+                click(servers, "/a", T0 + 2 * MIN + 1_000);  // closes window 1; window 0 was emitted on the first worker
+                assertThat(finals(servers, 2)).containsExactly("/a 0 2", "/a 1 2");
             }
         }
     }

@@ -8,6 +8,7 @@ import dev.weir.dsl.KeyValue;
 import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
 import dev.weir.dsl.Window;
+import dev.weir.dsl.Windowed;
 import dev.weir.dsl.WindowedTable;
 import dev.weir.serdes.Serdes;
 import java.time.Duration;
@@ -52,11 +53,15 @@ class WindowTest {
         }
     }
 
+    private static Windowed<String> w(String key, long start, long size) {
+        return new Windowed<>(key, new Window(start, start + size));
+    }
+
     @Test
     void hoppingWindowsCountEachRecordInEveryWindowContainingIt() {
         WindowedTable<String, Long> hopping = counts.hopping(Duration.ofMinutes(3), Duration.ofMinutes(1)).expires(Duration.ofHours(1));
-        Topic<String, Long> latest = app.topic("latest", Serdes.string(), Serdes.longs());
-        app.stream(clicks).count(hopping).to(latest);
+        Topic<Windowed<String>, Long> perWindow = app.topic("per-window", Windowed.serde(Serdes.string()), Serdes.longs());
+        app.stream(clicks).count(hopping).to(perWindow);
 
         try (TestDriver d = TestDriver.create(app.topology())) {
             send(d, "/a", T0 + 2 * MIN + 10);
@@ -67,8 +72,11 @@ class WindowTest {
             assertThat(t.window("/a", T0 + MIN)).isEqualTo(2L);
             assertThat(t.window("/a", T0 + 2 * MIN)).isEqualTo(2L);
             assertThat(t.window("/a", T0 + 3 * MIN)).isEqualTo(1L);
-            assertThat(d.output(latest).readKeyValues()).as("the latest window's count is forwarded")
-                    .containsExactly(KeyValue.of("/a", 1L), KeyValue.of("/a", 1L));
+            assertThat(d.output(perWindow).readKeyValues()).as("each window's new count, under its windowed key")
+                    .containsExactly(KeyValue.of(w("/a", T0, 3 * MIN), 1L), KeyValue.of(w("/a", T0 + MIN, 3 * MIN), 1L),
+                            KeyValue.of(w("/a", T0 + 2 * MIN, 3 * MIN), 1L),
+                            KeyValue.of(w("/a", T0 + MIN, 3 * MIN), 2L), KeyValue.of(w("/a", T0 + 2 * MIN, 3 * MIN), 2L),
+                            KeyValue.of(w("/a", T0 + 3 * MIN, 3 * MIN), 1L));
         }
     }
 
@@ -200,5 +208,50 @@ class WindowTest {
         assertThat(w.contains(0)).isTrue();
         assertThat(w.contains(9)).isTrue();
         assertThat(w.contains(10)).isFalse();
+    }
+
+    @Test
+    void emitFinalForwardsOneRecordPerKeyAndWindowWhenItClosesAndNothingBefore() {
+        WindowedTable<String, Long> perMinute = counts.tumbling(Duration.ofMinutes(1)).grace(Duration.ofSeconds(10))
+                .expires(Duration.ofHours(1)).emitFinal();
+        Topic<Windowed<String>, Long> finals = app.topic("finals", Windowed.serde(Serdes.string()), Serdes.longs());
+        app.stream(clicks).count(perMinute).to(finals);
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            send(d, "/a", T0 + 10_000);
+            send(d, "/a", T0 + 20_000);
+            send(d, "/b", T0 + 30_000);
+            send(d, "/a", T0 + MIN + 5_000);       // the first window ended, but its grace has not passed
+            send(d, "/b", T0 + 55_000);            // late, within the grace: still counted in the first window
+            assertThat(d.output(finals).readRecords()).as("nothing before a window closes").isEmpty();
+
+            send(d, "/a", T0 + MIN + 10_000);      // the table's clock passes the first window's end plus grace
+            List<TestRecord<Windowed<String>, Long>> first = d.output(finals).readRecords();
+            assertThat(first).extracting(r -> KeyValue.of(r.key(), r.value()))
+                    .containsExactlyInAnyOrder(KeyValue.of(w("/a", T0, MIN), 2L), KeyValue.of(w("/b", T0, MIN), 2L));
+            assertThat(first).allSatisfy(r -> assertThat(r.timestamp()).isEqualTo(T0 + MIN - 1));
+
+            send(d, "/b", T0 + 50_000);            // too late: the window is final and was emitted
+            send(d, "/c", T0 + 2 * MIN + 10_000);
+            assertThat(d.output(finals).readKeyValues()).containsExactly(KeyValue.of(w("/a", T0 + MIN, MIN), 2L));
+            assertThat(d.table(perMinute).window("/b", T0)).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void emitFinalAlsoRunsTheCloseCallbackOncePerKeyAndWindow() {
+        WindowedTable<String, Long> perMinute = counts.tumbling(Duration.ofMinutes(1)).expires(Duration.ofHours(1)).emitFinal()
+                .onWindowClose((key, window, count) -> closed.add(key + "=" + count));
+        Topic<Windowed<String>, Long> finals = app.topic("finals", Windowed.serde(Serdes.string()), Serdes.longs());
+        app.stream(clicks).count(perMinute).to(finals);
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            send(d, "/a", T0 + 1_000);
+            send(d, "/a", T0 + MIN + 1_000);
+            send(d, "/a", T0 + 2 * MIN + 1_000);
+
+            assertThat(closed).containsExactly("/a=1", "/a=1");
+            assertThat(d.output(finals).readValues()).containsExactly(1L, 1L);
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.weir.dsl.Split;
 import dev.weir.dsl.Table;
 import dev.weir.dsl.TableHandle;
 import dev.weir.dsl.WindowedTable;
+import dev.weir.dsl.Windowed;
 import dev.weir.dsl.Stream;
 import dev.weir.dsl.Topic;
 import dev.weir.dsl.TopicOptions;
@@ -252,23 +253,35 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     }
 
     @Override
-    public Stream<K, Long> count(WindowedTable<K, Long> table) {
-        return count(Objects.requireNonNull(table, "table").table());
+    public Stream<Windowed<K>, Long> count(WindowedTable<K, Long> table) {
+        return windowed(Objects.requireNonNull(table, "table"), "count", (agg, v) -> (agg == null ? 0L : (Long) agg) + 1L);
     }
 
     @Override
-    public Stream<K, Long> sum(WindowedTable<K, Long> table, java.util.function.ToLongFunction<? super V> amount) {
-        return sum(Objects.requireNonNull(table, "table").table(), amount);
+    public Stream<Windowed<K>, Long> sum(WindowedTable<K, Long> table, java.util.function.ToLongFunction<? super V> amount) {
+        Objects.requireNonNull(amount, "amount");
+        return windowed(Objects.requireNonNull(table, "table"), "sum",
+                (agg, v) -> (agg == null ? 0L : (Long) agg) + amount.applyAsLong((V) v));
     }
 
     @Override
-    public Stream<K, V> reduce(WindowedTable<K, V> table, java.util.function.BinaryOperator<V> reducer) {
-        return reduce(Objects.requireNonNull(table, "table").table(), reducer);
+    public Stream<Windowed<K>, V> reduce(WindowedTable<K, V> table, java.util.function.BinaryOperator<V> reducer) {
+        Objects.requireNonNull(reducer, "reducer");
+        return windowed(Objects.requireNonNull(table, "table"), "reduce", (agg, v) -> agg == null ? v : reducer.apply((V) agg, (V) v));
     }
 
     @Override
-    public <A> Stream<K, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator) {
-        return aggregate(Objects.requireNonNull(table, "table").table(), aggregator);
+    public <A> Stream<Windowed<K>, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator) {
+        Objects.requireNonNull(aggregator, "aggregator");
+        return windowed(Objects.requireNonNull(table, "table"), "aggregate", (agg, v) -> aggregator.apply((A) agg, (V) v));
+    }
+
+    /** An aggregate into a windowed table: its output keys are windowed keys, with their serde. */
+    private <A> Stream<Windowed<K>, A> windowed(WindowedTable<K, A> windowed, String operation,
+                                               BiFunction<Object, Object, Object> aggregator) {
+        Table<K, A> table = windowed.table();
+        graph.checkDeclared(table);
+        return next(new Op.Aggregate(node, operation, table, aggregator), Windowed.serde(table.keySerde()), table.valueSerde());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.weir.examples.clickevents;
 import dev.weir.dsl.App;
 import dev.weir.dsl.Stream;
 import dev.weir.dsl.Topic;
+import dev.weir.dsl.Windowed;
 import dev.weir.dsl.WindowedTable;
 import dev.weir.serdes.Serdes;
 import java.time.Duration;
@@ -33,7 +34,7 @@ public final class ClickEventsApp {
     public final Topic<String, ScoredClickEvent> scoredClicks;
     public final Topic<String, ClickEvent> clicksByUri;
     public final Topic<String, ClickBatch> clickBatches;
-    public final Topic<String, Integer> uriSummaryTopic;
+    public final Topic<Windowed<String>, Integer> uriSummaryTopic;
     public final WindowedTable<String, Integer> uriSummary;
 
     /**
@@ -46,7 +47,7 @@ public final class ClickEventsApp {
         scoredClicks = app.topic("scored-clicks", Serdes.string(), Serdes.json(ScoredClickEvent.class));
         clicksByUri = app.topic("clicks-by-uri", Serdes.string(), Serdes.json(ClickEvent.class));
         clickBatches = app.topic("click-batches", Serdes.string(), Serdes.json(ClickBatch.class));
-        uriSummaryTopic = app.topic("uri-summary", Serdes.string(), Serdes.ints());
+        uriSummaryTopic = app.topic("uri-summary", Windowed.serde(Serdes.string()), Serdes.ints());
         // Faust: app.Table("uri_summary", default=int).tumbling(timedelta(seconds=30), expires=timedelta(minutes=10))
         uriSummary = app.table("uri-summary", Serdes.string(), Serdes.ints(), 0)
                 .tumbling(Duration.ofSeconds(30))

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.dsl.KeyValue;
+import dev.weir.dsl.Window;
+import dev.weir.dsl.Windowed;
 import dev.weir.runtime.engine.RecordProcessingException;
 import dev.weir.testkit.TestDriver;
 import dev.weir.testkit.TestRecord;
@@ -108,7 +110,12 @@ class ClickEventsAppTest {
         assertThat(driver.table(example.uriSummary).window("/cart", t0 + 30_000)).isEqualTo(1);
         assertThat(driver.table(example.uriSummary).window("/home", t0)).isEqualTo(7);
         assertThat(driver.output(example.uriSummaryTopic).readKeyValues())
-                .containsExactlyInAnyOrder(KeyValue.of("/cart", 10), KeyValue.of("/cart", 15), KeyValue.of("/home", 7), KeyValue.of("/cart", 1));
+                .containsExactlyInAnyOrder(KeyValue.of(windowed("/cart", t0), 10), KeyValue.of(windowed("/cart", t0), 15),
+                        KeyValue.of(windowed("/home", t0), 7), KeyValue.of(windowed("/cart", t0 + 30_000), 1));
+    }
+
+    private static Windowed<String> windowed(String uri, long start) {
+        return new Windowed<>(uri, new Window(start, start + 30_000));
     }
 
     @Test

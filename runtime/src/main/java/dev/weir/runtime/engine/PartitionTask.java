@@ -151,7 +151,18 @@ public final class PartitionTask implements AutoCloseable {
                     continue;
                 }
                 String node = "onWindowClose(" + e.getKey() + ")";
+                TableRunner emitter = graph.finalEmitter(e.getKey());
                 table.advance(table.observedTime(), (windowing, keyBytes, key, window, v) -> {
+                    if (emitter != null) {
+                        try {
+                            emitter.emitFinal(key.get(), window, v);
+                        } catch (RecordProcessingException ex) {
+                            state.failures.failed(ex, keyBytes, table.serializeValue(v));
+                        }
+                    }
+                    if (windowing.onClose() == null) {
+                        return;
+                    }
                     try {
                         windowing.onClose().onWindowClose(key.get(), window, v);
                     } catch (Exception ex) {

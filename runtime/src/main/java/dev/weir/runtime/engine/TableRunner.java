@@ -2,7 +2,9 @@ package dev.weir.runtime.engine;
 
 import dev.weir.dsl.Record;
 import dev.weir.dsl.Window;
+import dev.weir.dsl.Windowed;
 import dev.weir.dsl.Windowing;
+import dev.weir.serdes.Headers;
 import io.micrometer.core.instrument.Counter;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -10,9 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a table node: aggregates each record into its key's value (in every window containing
- * the record's timestamp, for a windowed table) and forwards the new value (of the latest such
- * window). Records for windows already closed (past end plus grace) are dropped and counted.
+ * Runs a table node: aggregates each record into its key's value and forwards the new value.
+ * For a windowed table it updates every window containing the record's timestamp and forwards
+ * each window's new value under its {@link Windowed} key, or, when the table emits final
+ * results, nothing until the window closes ({@link #emitFinal}). Records for windows already
+ * closed (past end plus grace) are dropped and counted.
  */
 final class TableRunner extends NodeRunner {
 
@@ -22,6 +26,7 @@ final class TableRunner extends NodeRunner {
     private final Object defaultValue;
     private final BiFunction<Object, Object, Object> aggregator;
     private final Windowing windowing;
+    private final boolean emitFinal;
 
     TableRunner(String name, TaskState state, TableRuntime table, BiFunction<Object, Object, Object> aggregator) {
         super(name, state);
@@ -29,6 +34,20 @@ final class TableRunner extends NodeRunner {
         this.defaultValue = table.table().defaultValue();
         this.aggregator = aggregator;
         this.windowing = table.windowing();
+        this.emitFinal = windowing != null && windowing.emitFinal();
+    }
+
+    /** Whether this node forwards windows only when they close. */
+    boolean emitsFinal() {
+        return emitFinal;
+    }
+
+    /**
+     * Forwards a closed window's final value under its windowed key, timestamped with the
+     * window's last millisecond; called while the table advances its clock, outside any input record.
+     */
+    void emitFinal(Object key, Window window, Object value) {
+        forwardAll(new Record<>(new Windowed<>(key, window), value, window.end() - 1, Headers.empty()));
     }
 
     @Override
@@ -42,16 +61,18 @@ final class TableRunner extends NodeRunner {
         }
         table.observe(record.timestamp());
         List<Window> windows = windowing.windowsFor(record.timestamp());
-        Object latest = null;
         boolean any = false;
         for (Window w : windows) {
             if (!table.accepts(w.start())) {
                 continue;
             }
             Object current = table.getWindow(record.key(), w.start());
-            latest = aggregator.apply(current != null ? current : defaultValue, record.value());
-            table.putWindow(record.key(), w.start(), latest, record.timestamp());
+            Object updated = aggregator.apply(current != null ? current : defaultValue, record.value());
+            table.putWindow(record.key(), w.start(), updated, record.timestamp());
             any = true;
+            if (!emitFinal) {
+                forwardAll(new Record<>(new Windowed<>(record.key(), w), updated, record.timestamp(), record.headers()));
+            }
         }
         if (!any) {
             if (state.metrics != null) {
@@ -61,8 +82,6 @@ final class TableRunner extends NodeRunner {
             log.debug("Dropped a record at {}-{}@{} with timestamp {}: its windows of table {} closed (table time {}, grace {} ms)",
                     state.topic, state.partition, state.offset, record.timestamp(), table.table().name(), table.observedTime(),
                     windowing.grace());
-            return;
         }
-        forwardAll(record.withValue(latest));
     }
 }

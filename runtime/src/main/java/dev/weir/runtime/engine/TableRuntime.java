@@ -173,8 +173,8 @@ final class TableRuntime {
     }
 
     /**
-     * Moves the table to {@code streamTime}: calls the close callback for each key of each window
-     * whose end plus grace has passed, then removes the windows whose end plus {@code expires} has
+     * Moves the table to {@code streamTime}: hands each key of each window whose end plus grace
+     * has passed to {@code closer} (for its close callback and its emit-final record), then removes the windows whose end plus {@code expires} has
      * passed from the store and, with tombstones, from the changelog. A window counts as closed
      * once every key's callback ran, failed ones included (the closer reports those), so no key's
      * callback runs twice.
@@ -189,7 +189,7 @@ final class TableRuntime {
             if (start + size + windowing.grace() > streamTime) {
                 break;
             }
-            if (windowing.onClose() != null) {
+            if (windowing.onClose() != null || windowing.emitFinal()) {
                 for (ByteBuffer k : List.copyOf(e.getValue())) {
                     byte[] composite = k.array();
                     byte[] keyBytes = Arrays.copyOfRange(composite, 1, composite.length - 8);
@@ -209,7 +209,7 @@ final class TableRuntime {
         }
     }
 
-    /** Calls a window's close callback for one key; reports its failure itself. */
+    /** Closes a window for one key (its callback, its final record); reports failures itself. */
     @FunctionalInterface
     interface WindowCloser {
         void close(Windowing windowing, byte[] keyBytes, java.util.function.Supplier<Object> key, Window window, Object value);

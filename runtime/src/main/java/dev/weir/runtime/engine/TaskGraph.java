@@ -18,12 +18,15 @@ final class TaskGraph {
     private final Map<String, SourceRunner> sources;
     private final List<NodeRunner> runners;
     private final List<Buffer> buffers;
+    private final Map<String, TableRunner> finalEmitters;
 
     /** A processor that holds input records across calls, with its node's name. */
     record Buffer(String node, RecordBuffer buffer) {
     }
 
-    private TaskGraph(Map<String, SourceRunner> sources, List<NodeRunner> runners, List<Buffer> buffers) {
+    private TaskGraph(Map<String, SourceRunner> sources, List<NodeRunner> runners, List<Buffer> buffers,
+                      Map<String, TableRunner> finalEmitters) {
+        this.finalEmitters = finalEmitters;
         this.sources = sources;
         this.runners = runners;
         this.buffers = buffers;
@@ -36,6 +39,7 @@ final class TaskGraph {
         Map<String, SourceRunner> sources = new HashMap<>();
         List<Buffer> buffers = new ArrayList<>();
         List<ProcessorRunner> processors = new ArrayList<>();
+        Map<String, TableRunner> finalEmitters = new HashMap<>();
         for (String name : sub.nodes()) {
             Node node = topology.node(name);
             NodeRunner runner;
@@ -54,7 +58,11 @@ final class TaskGraph {
             } else if (node instanceof Node.Sink s) {
                 runner = new WriterRunner(name, state, s.topic(), s.keySelector(), false);
             } else if (node instanceof Node.TableNode t) {
-                runner = new TableRunner(name, state, tables.get(t.table().name()), t.aggregator());
+                TableRunner tr = new TableRunner(name, state, tables.get(t.table().name()), t.aggregator());
+                if (tr.emitsFinal()) {
+                    finalEmitters.put(t.table().name(), tr);
+                }
+                runner = tr;
             } else if (node instanceof Node.StreamTableJoin j) {
                 runner = new JoinRunner(name, state, tables.get(j.table().name()), j.joiner(), j.left());
             } else if (node instanceof Node.Filter f) {
@@ -87,12 +95,17 @@ final class TaskGraph {
             runner.setChildren(children.toArray(new NodeRunner[0]));
         }
         processors.forEach(ProcessorRunner::init);
-        return new TaskGraph(sources, List.copyOf(byName.values()), List.copyOf(buffers));
+        return new TaskGraph(sources, List.copyOf(byName.values()), List.copyOf(buffers), Map.copyOf(finalEmitters));
     }
 
     /** The runner reading {@code topic}, or null when this task does not read it. */
     SourceRunner source(String topic) {
         return sources.get(topic);
+    }
+
+    /** The node that emits the closed windows of {@code table} (an aggregate into an emit-final table), or null. */
+    TableRunner finalEmitter(String table) {
+        return finalEmitters.get(table);
     }
 
     /** Processors that hold input records across calls. */
