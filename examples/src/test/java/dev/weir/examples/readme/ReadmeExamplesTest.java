@@ -7,6 +7,7 @@ import dev.weir.dsl.App;
 import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
 import dev.weir.dsl.WindowSet;
+import dev.weir.dsl.Windowed;
 import dev.weir.dsl.WindowedTable;
 import dev.weir.examples.clickevents.ClickEvent;
 import dev.weir.serdes.Serdes;
@@ -97,6 +98,30 @@ class ReadmeExamplesTest {
             d.input(clicks).send("ada@example.com", new ClickEvent("ada@example.com", t.toString(), "/cart", 1), t);
             assertThat(d.table(perMinute).window("/cart", t.toEpochMilli() / 60_000 * 60_000)).isEqualTo(2L);
             assertThat(d.table(perUser).window("ada@example.com", t.toEpochMilli() / 60_000 * 60_000)).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void emitFinal() {
+        App app = App.create("clicks-app");
+        Topic<String, ClickEvent> clicks = app.topic("clickevents", Serdes.string(), Serdes.json(ClickEvent.class));
+        Topic<Windowed<String>, Long> hourlyTopic = app.topic("clicks-per-hour", Windowed.serde(Serdes.string()), Serdes.longs());
+        // --- README "Windows", emitFinal ---
+        WindowedTable<String, Long> hourly = app.table("clicks-per-hour", Serdes.string(), Serdes.longs(), 0L)
+                .tumbling(Duration.ofHours(1))
+                .grace(Duration.ofMinutes(5))
+                .emitFinal();                                     // one record per URI and hour, when the hour closes
+        app.stream(clicks).groupBy(ClickEvent::uri, Serdes.string(), "by-uri-hourly").count(hourly).to(hourlyTopic);
+        // --- end ---
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            Instant hour = Instant.parse("2026-01-01T10:00:00Z");
+            d.input(clicks).send("ada", new ClickEvent("ada", hour.toString(), "/cart", 1), hour.plusSeconds(60));
+            d.input(clicks).send("bob", new ClickEvent("bob", hour.toString(), "/cart", 1), hour.plusSeconds(120));
+            assertThat(d.output(hourlyTopic).readKeyValues()).isEmpty();
+            d.input(clicks).send("cy", new ClickEvent("cy", hour.toString(), "/home", 1), hour.plusSeconds(3600 + 301));
+            assertThat(d.output(hourlyTopic).readKeyValues()).containsExactly(dev.weir.dsl.KeyValue.of(
+                    new Windowed<>("/cart", new dev.weir.dsl.Window(hour.toEpochMilli(), hour.toEpochMilli() + 3_600_000)), 2L));
         }
     }
 
