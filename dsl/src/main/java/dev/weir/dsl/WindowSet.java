@@ -22,4 +22,13 @@ public interface WindowSet<V> {
 
     /** The value of the window starting at {@code windowStart} (epoch millis). */
     V at(long windowStart);
+
+    /**
+     * Every window of the key the table holds a value for (not expired yet), earliest first, with
+     * its value; windows the key never reached are not listed (their value is the default).
+     */
+    java.util.Map<Window, V> all();
+
+    /** The windows of the key whose start lies between {@code fromStart} and {@code toStart} (both included), earliest first. */
+    java.util.Map<Window, V> range(java.time.Instant fromStart, java.time.Instant toStart);
 }

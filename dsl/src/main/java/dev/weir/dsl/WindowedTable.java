@@ -75,7 +75,17 @@ public final class WindowedTable<K, V> implements TableHandle {
     /** Call {@code callback} with each window's final value once it closes. */
     public WindowedTable<K, V> onWindowClose(WindowCloseCallback<K, V> callback) {
         Objects.requireNonNull(callback, "callback");
-        return with(windowing.withOnClose(callback), relativeTo);
+        WindowCloseHandler<K, V> handler = (key, window, value, context) -> callback.onWindowClose(key, window, value);
+        return with(windowing.withOnClose(handler), relativeTo);
+    }
+
+    /**
+     * Call {@code handler} with each window's final value once it closes, and a context that
+     * sends records: {@code .onWindowClose((uri, window, count, ctx) -> ctx.send(alerts, uri, count))}.
+     */
+    public WindowedTable<K, V> onWindowClose(WindowCloseHandler<K, V> handler) {
+        Objects.requireNonNull(handler, "handler");
+        return with(windowing.withOnClose(handler), relativeTo);
     }
 
     /**
@@ -133,6 +143,16 @@ public final class WindowedTable<K, V> implements TableHandle {
             public V at(long windowStart) {
                 V v = access.getWindow(table, key, windowStart);
                 return v == null ? table.defaultValue() : v;
+            }
+
+            @Override
+            public java.util.Map<Window, V> all() {
+                return access.windows(table, key, Long.MIN_VALUE, Long.MAX_VALUE);
+            }
+
+            @Override
+            public java.util.Map<Window, V> range(java.time.Instant fromStart, java.time.Instant toStart) {
+                return access.windows(table, key, fromStart.toEpochMilli(), toStart.toEpochMilli());
             }
 
             private long reference() {

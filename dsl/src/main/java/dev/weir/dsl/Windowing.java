@@ -17,10 +17,10 @@ public final class Windowing {
     private final long step;
     private final long grace;
     private final long expires;
-    private final WindowCloseCallback<Object, Object> onClose;
+    private final WindowCloseHandler<Object, Object> onClose;
     private final boolean emitFinal;
 
-    Windowing(long size, long step, long grace, long expires, WindowCloseCallback<Object, Object> onClose, boolean emitFinal) {
+    Windowing(long size, long step, long grace, long expires, WindowCloseHandler<Object, Object> onClose, boolean emitFinal) {
         this.emitFinal = emitFinal;
         this.size = size;
         this.step = step;
@@ -59,8 +59,8 @@ public final class Windowing {
     }
 
     @SuppressWarnings("unchecked")
-    Windowing withOnClose(WindowCloseCallback<?, ?> callback) {
-        return new Windowing(size, step, grace, expires, (WindowCloseCallback<Object, Object>) callback, emitFinal);
+    Windowing withOnClose(WindowCloseHandler<?, ?> handler) {
+        return new Windowing(size, step, grace, expires, (WindowCloseHandler<Object, Object>) handler, emitFinal);
     }
 
     Windowing withEmitFinal() {
@@ -93,7 +93,7 @@ public final class Windowing {
     }
 
     /** The close callback, or null. */
-    public WindowCloseCallback<Object, Object> onClose() {
+    public WindowCloseHandler<Object, Object> onClose() {
         return onClose;
     }
 

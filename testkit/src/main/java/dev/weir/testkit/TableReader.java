@@ -39,6 +39,22 @@ public final class TableReader<K, V> {
         return (V) taskOf.apply(key).tableWindowValue(table.name(), key, windowStart);
     }
 
+    /** Every window of {@code key} a windowed table holds a value for (not expired), earliest first. */
+    public java.util.Map<dev.weir.dsl.Window, V> windows(K key) {
+        return windows(key, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** The windows of {@code key} whose start lies between {@code fromStart} and {@code toStart} (both included), earliest first. */
+    public java.util.Map<dev.weir.dsl.Window, V> windows(K key, java.time.Instant fromStart, java.time.Instant toStart) {
+        return windows(key, fromStart.toEpochMilli(), toStart.toEpochMilli());
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.Map<dev.weir.dsl.Window, V> windows(K key, long fromStart, long toStart) {
+        return (java.util.Map<dev.weir.dsl.Window, V>) (java.util.Map<?, ?>) taskOf.apply(key).tableWindows(table.name(), key,
+                fromStart, toStart);
+    }
+
     /** Which task holds {@code key}, e.g. {@code 1_3}. */
     public String taskOf(K key) {
         return taskOf.apply(key).id().toString();

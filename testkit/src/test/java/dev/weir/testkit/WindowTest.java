@@ -254,4 +254,56 @@ class WindowTest {
             assertThat(d.output(finals).readValues()).containsExactly(1L, 1L);
         }
     }
+
+    @Test
+    void allWindowsOfAKeyAndThoseInATimeRangeAreReadableInTheTaskAndInTheTestkit() {
+        WindowedTable<String, Long> perMinute = counts.tumbling(Duration.ofMinutes(1)).expires(Duration.ofMinutes(5));
+        List<String> seen = new ArrayList<>();
+        app.agent("watch", clicks, (event, ctx) -> {
+            perMinute.update(event.key(), n -> n + 1);
+            seen.add(perMinute.get(event.key()).all().values().toString() + " "
+                    + perMinute.get(event.key()).range(java.time.Instant.ofEpochMilli(T0 + MIN),
+                            java.time.Instant.ofEpochMilli(T0 + 2 * MIN)).keySet().size());
+        }, perMinute);
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            send(d, "/a", T0 + 1_000);
+            send(d, "/a", T0 + 2_000);
+            send(d, "/a", T0 + 2 * MIN + 1_000);
+            send(d, "/b", T0 + 3 * MIN);
+            send(d, "/a", T0 + 7 * MIN);              // windows that ended 5 minutes before expire once this record is done
+
+            assertThat(seen).containsExactly("[1] 0", "[2] 0", "[2, 1] 1", "[1] 0", "[2, 1, 1] 1");
+            TableReader<String, Long> t = d.table(perMinute);
+            assertThat(t.windows("/a")).containsExactly(java.util.Map.entry(new Window(T0 + 2 * MIN, T0 + 3 * MIN), 1L),
+                    java.util.Map.entry(new Window(T0 + 7 * MIN, T0 + 8 * MIN), 1L));
+            assertThat(t.windows("/a", java.time.Instant.ofEpochMilli(T0 + 3 * MIN), java.time.Instant.ofEpochMilli(T0 + 7 * MIN)))
+                    .containsOnlyKeys(new Window(T0 + 7 * MIN, T0 + 8 * MIN));
+            assertThat(t.windows("/nobody")).isEmpty();
+        }
+    }
+
+    @Test
+    void aCloseCallbackCanSendRecordsTimestampedWithTheWindowsLastMillisecond() {
+        Topic<String, String> alerts = app.topic("alerts", Serdes.string(), Serdes.string());
+        WindowedTable<String, Long> perMinute = counts.tumbling(Duration.ofMinutes(1)).expires(Duration.ofHours(1))
+                .onWindowClose((uri, window, count, ctx) -> {
+                    if (count >= 2) {
+                        ctx.send(alerts, uri, count + " clicks in task " + ctx.taskId());
+                    }
+                });
+        app.stream(clicks).count(perMinute).foreach(v -> { });
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            send(d, "/a", T0 + 1_000);
+            send(d, "/a", T0 + 2_000);
+            send(d, "/b", T0 + 3_000);
+            send(d, "/c", T0 + MIN + 1_000);
+
+            List<TestRecord<String, String>> out = d.output(alerts).readRecords();
+            assertThat(out).extracting(TestRecord::value).containsExactly("2 clicks in task 0_0");
+            assertThat(out.get(0).key()).isEqualTo("/a");
+            assertThat(out.get(0).timestamp()).isEqualTo(T0 + MIN - 1);
+        }
+    }
 }

@@ -22,6 +22,9 @@ public interface TableAccess {
     /** Sets the value of {@code key} in the window starting at {@code windowStart}. */
     <K, V> void putWindow(Table<K, V> table, K key, long windowStart, V value);
 
+    /** The windows of {@code key} whose start lies in {@code [fromStart, toStart]} and that hold a value, earliest first. */
+    <K, V> java.util.Map<dev.weir.dsl.Window, V> windows(Table<K, V> table, K key, long fromStart, long toStart);
+
     /** The timestamp of the record being processed (stream time inside a callback). */
     long eventTime();
 

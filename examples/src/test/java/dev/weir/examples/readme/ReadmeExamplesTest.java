@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weir.dsl.App;
 import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
+import dev.weir.dsl.Window;
 import dev.weir.dsl.WindowSet;
 import dev.weir.dsl.Windowed;
 import dev.weir.dsl.WindowedTable;
@@ -15,6 +16,7 @@ import dev.weir.testkit.TestDriver;
 import dev.weir.topology.TopologyException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,6 +124,37 @@ class ReadmeExamplesTest {
             d.input(clicks).send("cy", new ClickEvent("cy", hour.toString(), "/home", 1), hour.plusSeconds(3600 + 301));
             assertThat(d.output(hourlyTopic).readKeyValues()).containsExactly(dev.weir.dsl.KeyValue.of(
                     new Windowed<>("/cart", new dev.weir.dsl.Window(hour.toEpochMilli(), hour.toEpochMilli() + 3_600_000)), 2L));
+        }
+    }
+
+    @Test
+    void readingWindowsAndSendingOnClose() {
+        App app = App.create("clicks-app");
+        Topic<String, ClickEvent> clicks = app.topic("clickevents", Serdes.string(), Serdes.json(ClickEvent.class));
+        // --- README "Windows", reading windows ---
+        Topic<String, String> alerts = app.topic("alerts", Serdes.string(), Serdes.string());
+        WindowedTable<String, Long> visits = app.table("visits", Serdes.string(), Serdes.longs(), 0L)
+                .tumbling(Duration.ofMinutes(1))
+                .expires(Duration.ofHours(1))
+                .onWindowClose((user, window, count, ctx) -> {    // the context sends, timestamped with the window's last ms
+                    if (count > 100) ctx.send(alerts, user, count + " clicks in " + window);
+                });
+        app.agent("visits", clicks, (event, ctx) -> {
+            visits.update(event.key(), n -> n + 1);
+            Map<Window, Long> all = visits.get(event.key()).all();                // every window held, earliest first
+            Map<Window, Long> recent = visits.get(event.key())
+                    .range(Instant.ofEpochMilli(ctx.currentStreamTime()).minus(Duration.ofMinutes(10)), Instant.now());
+        }, visits);
+        // --- end ---
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            Instant t = Instant.parse("2026-01-01T10:00:00Z");
+            for (int i = 0; i < 101; i++) {
+                d.input(clicks).send("ada", new ClickEvent("ada", t.toString(), "/cart", 1), t.plusMillis(i));
+            }
+            d.input(clicks).send("ada", new ClickEvent("ada", t.toString(), "/cart", 1), t.plusSeconds(61));
+            assertThat(d.table(visits).windows("ada")).hasSize(2);
+            assertThat(d.output(alerts).readValues()).singleElement().asString().startsWith("101 clicks in [2026-01-01T10:00:00Z");
         }
     }
 

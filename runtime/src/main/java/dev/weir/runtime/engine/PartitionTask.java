@@ -152,6 +152,7 @@ public final class PartitionTask implements AutoCloseable {
                 }
                 String node = "onWindowClose(" + e.getKey() + ")";
                 TableRunner emitter = graph.finalEmitter(e.getKey());
+                WindowClosing closing = new WindowClosing(node, state, table);
                 table.advance(table.observedTime(), (windowing, keyBytes, key, window, v) -> {
                     if (emitter != null) {
                         try {
@@ -164,7 +165,7 @@ public final class PartitionTask implements AutoCloseable {
                         return;
                     }
                     try {
-                        windowing.onClose().onWindowClose(key.get(), window, v);
+                        windowing.onClose().onWindowClose(key.get(), window, v, closing.of(window));
                     } catch (Exception ex) {
                         byte[] valueBytes;
                         try {
@@ -343,6 +344,11 @@ public final class PartitionTask implements AutoCloseable {
     /** Reads the value of {@code key} in the window starting at {@code windowStart} of a windowed table, outside processing. */
     public Object tableWindowValue(String table, Object key, long windowStart) {
         return table(table).getWindow(key, windowStart);
+    }
+
+    /** The windows of {@code key} in a windowed table whose start lies in {@code [fromStart, toStart]}, earliest first. */
+    public Map<dev.weir.dsl.Window, Object> tableWindows(String table, Object key, long fromStart, long toStart) {
+        return table(table).windowsOf(key, fromStart, toStart);
     }
 
     private TableRuntime table(String name) {

@@ -151,6 +151,28 @@ final class TableRuntime {
         return read(windowKey(key, windowStart));
     }
 
+    /**
+     * The windows of {@code key} whose start lies in {@code [fromStart, toStart]} and that hold a
+     * value (not expired), earliest first.
+     */
+    Map<Window, Object> windowsOf(Object key, long fromStart, long toStart) {
+        requireWindowed();
+        Map<Window, Object> out = new java.util.LinkedHashMap<>();
+        if (fromStart > toStart) {
+            return out;
+        }
+        for (Map.Entry<Long, Set<ByteBuffer>> e : windows.subMap(fromStart, true, toStart, true).entrySet()) {
+            ByteBuffer k = windowKey(key, e.getKey());
+            if (e.getValue().contains(k)) {
+                Object v = read(k);
+                if (v != null) {
+                    out.put(new Window(e.getKey(), e.getKey() + windowing.size()), v);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Sets {@code key} in the window starting at {@code windowStart}. */
     void putWindow(Object key, long windowStart, Object value, long timestamp) {
         requireWindowed();

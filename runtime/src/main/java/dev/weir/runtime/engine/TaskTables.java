@@ -60,6 +60,12 @@ final class TaskTables implements TableAccess {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> Map<dev.weir.dsl.Window, V> windows(Table<K, V> table, K key, long fromStart, long toStart) {
+        return (Map<dev.weir.dsl.Window, V>) (Map<?, ?>) runtime(table).windowsOf(key, fromStart, toStart);
+    }
+
+    @Override
     public long eventTime() {
         return state.eventTime();
     }
