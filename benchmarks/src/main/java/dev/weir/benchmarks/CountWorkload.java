@@ -4,6 +4,12 @@ import dev.weir.dsl.App;
 import dev.weir.dsl.Table;
 import dev.weir.dsl.TableOptions;
 import dev.weir.dsl.Topic;
+import dev.weir.dsl.Windowed;
+import dev.weir.dsl.WindowedTable;
+import java.time.Duration;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.WindowedSerdes;
+import org.apache.kafka.streams.state.WindowStore;
 import dev.weir.serdes.Serdes;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes.LongSerde;
@@ -74,6 +80,49 @@ public final class CountWorkload {
            .count(counts)
            .to(out);
         return new WeirApp(app.topology(), in, out, counts);
+    }
+
+    /** Window size of the windowed count: one minute. */
+    static final Duration WINDOW = Duration.ofMinutes(1);
+    /** Grace of the windowed count, long enough that no record of a pass is late. */
+    static final Duration GRACE = Duration.ofHours(1);
+
+    /**
+     * The windowed count as a Weir app: per user and 1-minute tumbling window (event time: the
+     * records' timestamps), every new count written under its {@code Windowed} key.
+     */
+    public static dev.weir.topology.Topology weirWindowedTopology(String appId, String input, String output) {
+        App app = App.create(appId);
+        Topic<String, String> in = app.topic(input, Serdes.string(), Serdes.string());
+        Topic<Windowed<String>, Long> out = app.topic(output, Windowed.serde(Serdes.string()), Serdes.longs());
+        WindowedTable<String, Long> counts = app.table(TABLE, Serdes.string(), Serdes.longs(), 0L).tumbling(WINDOW).grace(GRACE);
+        app.stream(in)
+           .groupBy(CountWorkload::user, Serdes.string(), GROUP_NAME)
+           .count(counts)
+           .to(out);
+        return app.topology();
+    }
+
+    /** The same windowed count in Kafka Streams: {@code windowedBy(TimeWindows)} into a RocksDB window store. */
+    public static org.apache.kafka.streams.Topology kafkaStreamsWindowedTopology(String input, String output) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(input, Consumed.with(new StringSerde(), new StringSerde()))
+               .groupBy((k, v) -> user(v), Grouped.with(GROUP_NAME, new StringSerde(), new StringSerde()))
+               .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, GRACE))
+               .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(TABLE)
+                       .withKeySerde(new StringSerde()).withValueSerde(new LongSerde()))
+               .toStream()
+               .to(output, Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, WINDOW.toMillis()), new LongSerde()));
+        return builder.build();
+    }
+
+    /**
+     * The user of a windowed output key, from its bytes: Weir's windowed keys end with 16 bytes
+     * (window start and end), Kafka Streams' time-windowed keys with 8 (the start).
+     */
+    static String windowedUser(byte[] key, boolean weir) {
+        int window = weir ? 16 : 8;
+        return new String(key, 0, key.length - window, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A compiled Weir topology with its topics and table. */

@@ -148,10 +148,26 @@ public class EndToEndCountBenchmark {
         return runWeir(true);
     }
 
+    /** Kafka Streams, windowed: {@code windowedBy(TimeWindows)} 1-minute windows into a RocksDB window store. */
+    @Benchmark
+    public long kafkaStreamsWindowed() throws Exception {
+        return runKafkaStreams(CountWorkload.kafkaStreamsWindowedTopology(INPUT, output), false);
+    }
+
+    /** Weir, windowed: a 1-minute tumbling RocksDB table, output under {@code Windowed} keys. */
+    @Benchmark
+    public long weirWindowed() throws Exception {
+        return runWeir(CountWorkload.weirWindowedTopology(group, INPUT, output), false);
+    }
+
     private long runKafkaStreams(boolean exactlyOnce) throws Exception {
+        return runKafkaStreams(CountWorkload.kafkaStreamsTopology(INPUT, output, false), exactlyOnce);
+    }
+
+    private long runKafkaStreams(org.apache.kafka.streams.Topology topology, boolean exactlyOnce) throws Exception {
         startNanos = System.nanoTime();
         Properties props = ClientSettings.kafkaStreams(group, kafka.bootstrapServers(), stateDir, exactlyOnce);
-        KafkaStreams streams = new KafkaStreams(CountWorkload.kafkaStreamsTopology(INPUT, output, false), props);
+        KafkaStreams streams = new KafkaStreams(topology, props);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
@@ -167,9 +183,12 @@ public class EndToEndCountBenchmark {
     }
 
     private long runWeir(boolean exactlyOnce) throws Exception {
+        return runWeir(CountWorkload.weirApp(group, INPUT, output, TableOptions.defaults()).topology(), exactlyOnce);
+    }
+
+    private long runWeir(dev.weir.topology.Topology topology, boolean exactlyOnce) throws Exception {
         startNanos = System.nanoTime();
-        Worker worker = Worker.start(CountWorkload.weirApp(group, INPUT, output, TableOptions.defaults()).topology(),
-                ClientSettings.weir(kafka.bootstrapServers(), stateDir, exactlyOnce));
+        Worker worker = Worker.start(topology, ClientSettings.weir(kafka.bootstrapServers(), stateDir, exactlyOnce));
         running = () -> {
             io.micrometer.core.instrument.Timer commits = worker.metrics().find("weir.commit.latency").timer();
             if (commits != null) {
@@ -194,7 +213,7 @@ public class EndToEndCountBenchmark {
             if (!completed) {
                 return;
             }
-            Map<String, Long> last = readLastCounts();
+            Map<String, Long> last = contender.endsWith("Windowed") ? readWindowedCounts(contender.startsWith("weir")) : readLastCounts();
             CountWorkload.verify(contender + " (pass " + pass + ")", last, records);
             double seconds = (endNanos - startNanos) / 1e9;
             System.out.printf("%s pass %d: %,d records counted in %,.0f ms = %,.0f records/s; %,d users verified%n",
@@ -243,6 +262,33 @@ public class EndToEndCountBenchmark {
             }
             Thread.sleep(POLL_MS);
         }
+    }
+
+    /** Each user's total over its windows: the sum of the last count of each of its windows. */
+    private Map<String, Long> readWindowedCounts(boolean weir) {
+        Map<java.nio.ByteBuffer, Long> lastPerWindow = new HashMap<>();
+        List<TopicPartition> parts = partitions(output);
+        Map<String, Object> c = kafka.clientConfig();
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        try (KafkaConsumer<byte[], Long> consumer = new KafkaConsumer<>(c,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new LongDeserializer())) {
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], Long> r : consumer.poll(Duration.ofMillis(200))) {
+                    lastPerWindow.put(java.nio.ByteBuffer.wrap(r.key()), r.value());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Reading back " + output + " did not reach its end offsets " + end);
+                }
+            }
+        }
+        Map<String, Long> totals = new HashMap<>();
+        lastPerWindow.forEach((k, n) -> totals.merge(CountWorkload.windowedUser(k.array(), weir), n, Long::sum));
+        System.out.printf("%s pass %d: %,d user windows%n", contender, pass, lastPerWindow.size());
+        return totals;
     }
 
     private Map<String, Long> readLastCounts() {

@@ -92,10 +92,13 @@ public final class Report {
                     List.of(new Contender("kafkaStreams", "Kafka Streams"),
                             new Contender("weir", "Weir `Worker`"),
                             new Contender("kafkaStreamsExactlyOnce", "Kafka Streams, `exactly_once_v2`"),
-                            new Contender("weirExactlyOnce", "Weir `Worker`, `EXACTLY_ONCE`")),
+                            new Contender("weirExactlyOnce", "Weir `Worker`, `EXACTLY_ONCE`"),
+                            new Contender("kafkaStreamsWindowed", "Kafka Streams, 1-minute windows"),
+                            new Contender("weirWindowed", "Weir `Worker`, 1-minute windows")),
                     List.of(new Ratio("weir", "kafkaStreams", 1.5),
                             new Ratio("weirExactlyOnce", "kafkaStreamsExactlyOnce", 1.5),
-                            new Ratio("weirExactlyOnce", "weir", 0.8))),
+                            new Ratio("weirExactlyOnce", "weir", 0.8),
+                            new Ratio("weirWindowed", "kafkaStreamsWindowed", 1.5))),
             new Section("EndToEndJoinBenchmark",
                     "End to end on the embedded broker: a stream joined with a RocksDB table of "
                             + String.format(Locale.ROOT, "%,d", StatelessWorkload.DISTINCT_KEYS) + " user profiles fed by its own topic, "
