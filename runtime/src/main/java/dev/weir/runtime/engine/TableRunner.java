@@ -6,7 +6,6 @@ import dev.weir.dsl.Windowed;
 import dev.weir.dsl.Windowing;
 import dev.weir.serdes.Headers;
 import io.micrometer.core.instrument.Counter;
-import java.util.List;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +49,16 @@ final class TableRunner extends NodeRunner {
         forwardAll(new Record<>(new Windowed<>(key, window), value, window.end() - 1, Headers.empty()));
     }
 
+    /** Aggregates the record into its window starting at {@code start} and forwards the window's new value (unless emitting final). */
+    private boolean aggregate(Record<Object, Object> record, long start) {
+        Object updated = table.aggregateWindow(record.key(), start, aggregator, defaultValue, record.value(), record.timestamp());
+        if (!emitFinal) {
+            forwardAll(new Record<>(new Windowed<>(record.key(), new Window(start, start + windowing.size())), updated,
+                    record.timestamp(), record.headers()));
+        }
+        return true;
+    }
+
     @Override
     void handle(Record<Object, Object> record) {
         if (windowing == null) {
@@ -60,18 +69,16 @@ final class TableRunner extends NodeRunner {
             return;
         }
         table.observe(record.timestamp());
-        List<Window> windows = windowing.windowsFor(record.timestamp());
         boolean any = false;
-        for (Window w : windows) {
-            if (!table.accepts(w.start())) {
-                continue;
-            }
-            Object current = table.getWindow(record.key(), w.start());
-            Object updated = aggregator.apply(current != null ? current : defaultValue, record.value());
-            table.putWindow(record.key(), w.start(), updated, record.timestamp());
-            any = true;
-            if (!emitFinal) {
-                forwardAll(new Record<>(new Windowed<>(record.key(), w), updated, record.timestamp(), record.headers()));
+        if (windowing.tumbling()) {
+            // One window per record: no list of windows to build.
+            long start = windowing.latestStart(record.timestamp());
+            any = start >= 0 && table.accepts(start) && aggregate(record, start);
+        } else {
+            for (Window w : windowing.windowsFor(record.timestamp())) {
+                if (table.accepts(w.start())) {
+                    any |= aggregate(record, w.start());
+                }
             }
         }
         if (!any) {

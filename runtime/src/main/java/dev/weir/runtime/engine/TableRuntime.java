@@ -173,10 +173,27 @@ final class TableRuntime {
         return out;
     }
 
+    /**
+     * Aggregates {@code value} into {@code key}'s value in the window starting at
+     * {@code windowStart} (its current value, or {@code defaultValue}) and returns the new value:
+     * one key serialization for the read and the write.
+     */
+    Object aggregateWindow(Object key, long windowStart, java.util.function.BiFunction<Object, Object, Object> aggregator,
+                           Object defaultValue, Object value, long timestamp) {
+        ByteBuffer k = windowKey(key, windowStart);
+        Object current = read(k);
+        Object updated = aggregator.apply(current != null ? current : defaultValue, value);
+        putWindow(k, windowStart, updated, timestamp);
+        return updated;
+    }
+
     /** Sets {@code key} in the window starting at {@code windowStart}. */
     void putWindow(Object key, long windowStart, Object value, long timestamp) {
         requireWindowed();
-        ByteBuffer k = windowKey(key, windowStart);
+        putWindow(windowKey(key, windowStart), windowStart, value, timestamp);
+    }
+
+    private void putWindow(ByteBuffer k, long windowStart, Object value, long timestamp) {
         if (value == null) {
             Set<ByteBuffer> keys = windows.get(windowStart);
             if (keys != null) {
