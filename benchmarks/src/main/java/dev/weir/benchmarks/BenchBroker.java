@@ -1,5 +1,10 @@
 package dev.weir.benchmarks;
 
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import dev.weir.testkit.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +56,7 @@ final class BenchBroker implements AutoCloseable {
      * records {@code 0 .. records-1} into it, with the benchmarks' producer settings; checks the count.
      */
     void loadWorkload(String topic, int partitions, int records) throws Exception {
-        kafka.createTopic(topic, partitions);
+        createReadyTopic(topic, partitions);
         long t0 = System.nanoTime();
         Map<String, Object> p = kafka.clientConfig();
         p.putAll(ClientSettings.producer());
@@ -78,6 +83,28 @@ final class BenchBroker implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
+    /**
+     * Creates {@code topic} and waits until every partition's leader answers an offset request:
+     * a partition whose leader is known in the metadata may still refuse writes for a moment
+     * (NOT_LEADER_OR_FOLLOWER), which once left a loading producer retrying out-of-order batches
+     * until they expired.
+     */
+    void createReadyTopic(String topic, int partitions) throws Exception {
+        kafka.createTopic(topic, partitions);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                endOffsets(partitions(topic, partitions));
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The partitions of " + topic + " did not become ready: " + e.getCause(), e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** The committed offsets of {@code group}. */
     Map<TopicPartition, Long> committedOffsets(String group) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
@@ -97,6 +124,55 @@ final class BenchBroker implements AutoCloseable {
         Map<TopicPartition, Long> out = new HashMap<>();
         admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
         return out;
+    }
+
+    /**
+     * Waits until {@code group} has committed exactly {@code target}, checking every
+     * {@code pollMs} and calling {@code checkHealthy} (which throws when the engine failed) each time.
+     *
+     * @throws IllegalStateException naming {@code who} when {@code timeout} passes first
+     */
+    void awaitCommitted(String who, String group, Map<TopicPartition, Long> target, Runnable checkHealthy, Duration timeout,
+                        long pollMs) throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            checkHealthy.run();
+            Map<TopicPartition, Long> committed = committedOffsets(group);
+            if (target.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())))) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(who + " did not commit " + target + " within " + timeout + "; committed " + committed);
+            }
+            Thread.sleep(pollMs);
+        }
+    }
+
+    /**
+     * Reads {@code parts} from the beginning to their end offsets (read-committed when asked),
+     * handing every record to {@code each}; fails when that takes more than two minutes.
+     */
+    <K, V> void readAll(List<TopicPartition> parts, Deserializer<K> keys, Deserializer<V> values, boolean readCommitted,
+                        BiConsumer<K, V> each) {
+        Map<String, Object> c = kafka.clientConfig();
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        if (readCommitted) {
+            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(c, keys, values)) {
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<K, V> r : consumer.poll(Duration.ofMillis(200))) {
+                    each.accept(r.key(), r.value());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Reading back " + parts + " did not reach their end offsets " + end);
+                }
+            }
+        }
     }
 
     static List<TopicPartition> partitions(String topic, int count) {

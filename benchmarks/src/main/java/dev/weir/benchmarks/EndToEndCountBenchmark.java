@@ -17,9 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -237,81 +234,32 @@ public class EndToEndCountBenchmark {
     /** Waits until the group committed the end of the input, then the end of its repartition topic. */
     private long awaitCommitted(Runnable checkHealthy) throws Exception {
         String repartition = group + "-" + CountWorkload.GROUP_NAME + "-repartition";
-        Map<TopicPartition, Long> inputEnd = endOffsets(partitions(INPUT));
         long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
-        Map<TopicPartition, Long> target = inputEnd;
-        boolean repartitionPhase = false;
-        while (true) {
-            checkHealthy.run();
-            Map<TopicPartition, Long> committed = committedOffsets();
-            boolean reached = target.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
-            if (reached && !repartitionPhase) {
-                // The input is consumed, so the repartition topic holds everything it will hold.
-                target = endOffsets(partitions(repartition));
-                repartitionPhase = true;
-                continue;
-            }
-            if (reached) {
-                endNanos = System.nanoTime();
-                completed = true;
-                return target.values().stream().mapToLong(Long::longValue).sum();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(contender + " did not commit " + target + " within " + PASS_TIMEOUT + "; committed "
-                        + committed);
-            }
-            Thread.sleep(POLL_MS);
-        }
+        broker.awaitCommitted(contender, group, endOffsets(partitions(INPUT)), checkHealthy, PASS_TIMEOUT, POLL_MS);
+        // The input is consumed, so the repartition topic holds everything it will hold.
+        Map<TopicPartition, Long> target = endOffsets(partitions(repartition));
+        broker.awaitCommitted(contender, group, target, checkHealthy, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                POLL_MS);
+        endNanos = System.nanoTime();
+        completed = true;
+        return target.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private Map<String, Long> readLastCounts() {
+        Map<String, Long> last = new HashMap<>();
+        broker.readAll(partitions(output), new StringDeserializer(), new LongDeserializer(), true, last::put);
+        return last;
     }
 
     /** Each user's total over its windows: the sum of the last count of each of its windows. */
     private Map<String, Long> readWindowedCounts(boolean weir) {
         Map<java.nio.ByteBuffer, Long> lastPerWindow = new HashMap<>();
-        List<TopicPartition> parts = partitions(output);
-        Map<String, Object> c = kafka.clientConfig();
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        try (KafkaConsumer<byte[], Long> consumer = new KafkaConsumer<>(c,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new LongDeserializer())) {
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], Long> r : consumer.poll(Duration.ofMillis(200))) {
-                    lastPerWindow.put(java.nio.ByteBuffer.wrap(r.key()), r.value());
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Reading back " + output + " did not reach its end offsets " + end);
-                }
-            }
-        }
+        broker.readAll(partitions(output), new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new LongDeserializer(),
+                true, (key, count) -> lastPerWindow.put(java.nio.ByteBuffer.wrap(key), count));
         Map<String, Long> totals = new HashMap<>();
         lastPerWindow.forEach((k, n) -> totals.merge(CountWorkload.windowedUser(k.array(), weir), n, Long::sum));
         System.out.printf("%s pass %d: %,d user windows%n", contender, pass, lastPerWindow.size());
         return totals;
-    }
-
-    private Map<String, Long> readLastCounts() {
-        Map<String, Long> last = new HashMap<>();
-        List<TopicPartition> parts = partitions(output);
-        Map<String, Object> c = kafka.clientConfig();
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, Long> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new LongDeserializer())) {
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, Long> r : consumer.poll(Duration.ofMillis(200))) {
-                    last.put(r.key(), r.value());
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Reading back " + output + " did not reach its end offsets " + end);
-                }
-            }
-        }
-        return last;
     }
 
     private Map<TopicPartition, Long> committedOffsets() throws ExecutionException, InterruptedException {

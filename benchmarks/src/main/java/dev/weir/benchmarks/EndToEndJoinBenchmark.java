@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -95,7 +92,7 @@ public class EndToEndJoinBenchmark {
     }
 
     private void loadProfiles() throws Exception {
-        kafka.createTopic(USERS, PARTITIONS);
+        broker.createReadyTopic(USERS, PARTITIONS);
         Map<String, Object> p = kafka.clientConfig();
         p.putAll(ClientSettings.producer());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-profiles");
@@ -204,44 +201,20 @@ public class EndToEndJoinBenchmark {
         List<TopicPartition> inputs = new ArrayList<>(BenchBroker.partitions(INPUT, PARTITIONS));
         inputs.addAll(BenchBroker.partitions(USERS, PARTITIONS));
         Map<TopicPartition, Long> target = broker.endOffsets(inputs);
-        long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
-        while (true) {
-            checkHealthy.run();
-            Map<TopicPartition, Long> committed = broker.committedOffsets(group);
-            if (target.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())))) {
-                endNanos = System.nanoTime();
-                completed = true;
-                return BenchBroker.sum(target);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(contender + " did not commit " + target + " within " + PASS_TIMEOUT + "; committed "
-                        + committed);
-            }
-            Thread.sleep(POLL_MS);
-        }
+        broker.awaitCommitted(contender, group, target, checkHealthy, PASS_TIMEOUT, POLL_MS);
+        endNanos = System.nanoTime();
+        completed = true;
+        return BenchBroker.sum(target);
     }
 
     /** Reads the whole output, checking every record; returns how many there are. */
     private long readBackAndCheck() {
-        List<TopicPartition> parts = BenchBroker.partitions(output, PARTITIONS);
-        Map<String, Object> c = kafka.clientConfig();
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        long n = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    JoinWorkload.check(r.key(), r.value());
-                    n++;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Reading back " + output + " did not reach its end offsets " + end);
-                }
-            }
-        }
-        return n;
+        long[] n = {0};
+        broker.readAll(BenchBroker.partitions(output, PARTITIONS), new StringDeserializer(), new StringDeserializer(), false,
+                (key, value) -> {
+                    JoinWorkload.check(key, value);
+                    n[0]++;
+                });
+        return n[0];
     }
 }

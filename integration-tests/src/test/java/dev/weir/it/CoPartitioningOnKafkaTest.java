@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.dsl.App;
+import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
 import dev.weir.runtime.Worker;
 import dev.weir.runtime.WorkerConfig;
@@ -48,6 +49,31 @@ class CoPartitioningOnKafkaTest {
 
             assertThat(KafkaIO.committed(kafka.bootstrapServers(), "copartition-it")).isEmpty();
             assertThat(KafkaIO.readUntil(kafka.bootstrapServers(), "events", Duration.ofSeconds(1), r -> false)).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aJoinOfTopicsWithDifferentPartitionCountsOnTheBrokerIsRefusedAtStart() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("customers", 4);
+            kafka.createTopic("orders", 2);
+            kafka.createTopic("enriched", 4);
+            App app = App.create("join-copartition-it");
+            Topic<String, String> customerTopic = app.topic("customers", Serdes.string(), Serdes.string());
+            Topic<String, String> orders = app.topic("orders", Serdes.string(), Serdes.string());
+            Topic<String, String> enriched = app.topic("enriched", Serdes.string(), Serdes.string());
+            Table<String, String> customers = app.table("customers", Serdes.string(), Serdes.string(), null);
+            app.stream(customerTopic).toTable(customers);
+            app.stream(orders).join(customers, (o, c) -> o + c).to(enriched);
+
+            WorkerConfig config = WorkerConfig.builder(kafka.bootstrapServers()).stateDir(stateDir).build();
+            assertThatThrownBy(() -> Worker.start(app.topology(), config))
+                    .isInstanceOf(WorkerException.class)
+                    .hasMessageContaining("customers (4 partitions)")
+                    .hasMessageContaining("orders (2 partitions)")
+                    .hasMessageContaining("not co-partitioned");
+            assertThat(KafkaIO.committed(kafka.bootstrapServers(), "join-copartition-it")).isEmpty();
         }
     }
 
