@@ -140,6 +140,46 @@ public final class App {
     }
 
     /**
+     * Joins two tables on their key, as Kafka Streams' {@code KTable.join}: whenever either
+     * table changes a key (through an aggregate or {@code toTable} of this app) and both tables
+     * hold it, the result stream gets {@code joiner(left value, right value)} under the key; when a
+     * key that joined stops joining (a side deleted it), it gets a tombstone (null value). The
+     * tables must be co-partitioned (they live in one task per partition); the result is
+     * materialized by {@code .toTable(resultTable)} when wanted. Its nodes are named
+     * {@code <name>.left}, {@code <name>.right} and {@code <name>}.
+     *
+     * <pre>{@code
+     * app.join("customer-totals", customers, totals, (customer, total) -> customer.name() + ": " + total)
+     *    .toTable(customerTotals);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when a table is windowed, undeclared, or both are the same
+     */
+    public <K, V1, V2, VR> Stream<K, VR> join(String name, Table<K, V1> left, Table<K, V2> right,
+                                             java.util.function.BiFunction<? super V1, ? super V2, ? extends VR> joiner) {
+        return StreamImpl.tableJoin(graph, name, left, right, joiner, dev.weir.topology.Node.JoinKind.INNER);
+    }
+
+    /**
+     * {@link #join(String, Table, Table, java.util.function.BiFunction)} that keeps every key of
+     * {@code left}: {@code joiner(left value, null)} while {@code right} has none; a tombstone when
+     * {@code left} deletes the key.
+     */
+    public <K, V1, V2, VR> Stream<K, VR> leftJoin(String name, Table<K, V1> left, Table<K, V2> right,
+                                                 java.util.function.BiFunction<? super V1, ? super V2, ? extends VR> joiner) {
+        return StreamImpl.tableJoin(graph, name, left, right, joiner, dev.weir.topology.Node.JoinKind.LEFT);
+    }
+
+    /**
+     * {@link #join(String, Table, Table, java.util.function.BiFunction)} that keeps every key of
+     * either table: the missing side is null in the joiner; a tombstone once both deleted the key.
+     */
+    public <K, V1, V2, VR> Stream<K, VR> outerJoin(String name, Table<K, V1> left, Table<K, V2> right,
+                                                  java.util.function.BiFunction<? super V1, ? super V2, ? extends VR> joiner) {
+        return StreamImpl.tableJoin(graph, name, left, right, joiner, dev.weir.topology.Node.JoinKind.OUTER);
+    }
+
+    /**
      * Compiles everything declared so far into an immutable, validated topology. It can be
      * called again after more declarations.
      *

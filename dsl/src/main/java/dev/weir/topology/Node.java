@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * edges live in the topology, not in the nodes.
  */
 public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNode, Node.Repartition, Node.TableNode,
-        Node.StreamTableJoin, Node.Sink {
+        Node.StreamTableJoin, Node.TableTableJoin, Node.Sink {
 
     /** The node's name, unique in its topology and stable across builds of the same program. */
     String name();
@@ -121,6 +121,33 @@ public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNod
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(joiner, "joiner");
+        }
+
+        @Override
+        public String kind() {
+            return "Join";
+        }
+    }
+
+    /** Which keys a join forwards: present on both sides, on the left one, or on either. */
+    enum JoinKind { INNER, LEFT, OUTER }
+
+    /**
+     * One side of a table-table join: its parents are the nodes that write {@code table} (aggregates,
+     * {@code toTable}) and forward each change; for each change it looks the key up in
+     * {@code other} and forwards {@code joiner(left value, right value)} under the key, or a
+     * tombstone (null value) when a joined key stops joining; {@code left} says whether its
+     * parents write the join's left table. {@code joinKind} decides which keys join.
+     */
+    record TableTableJoin(String name, Table<?, ?> table, Table<?, ?> other, BiFunction<Object, Object, Object> joiner, JoinKind joinKind,
+                          boolean left)
+            implements Node {
+        public TableTableJoin {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(other, "other");
+            Objects.requireNonNull(joiner, "joiner");
+            Objects.requireNonNull(joinKind, "joinKind");
         }
 
         @Override

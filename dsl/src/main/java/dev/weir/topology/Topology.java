@@ -195,6 +195,10 @@ public final class Topology {
         if (n instanceof Node.StreamTableJoin j) {
             return "Join: " + j.name() + " (" + (j.left() ? "left join" : "join") + " with table " + j.table().name() + ")";
         }
+        if (n instanceof Node.TableTableJoin j) {
+            return "Join: " + j.name() + " (" + j.joinKind().name().toLowerCase(java.util.Locale.ROOT) + " table join, "
+                    + (j.left() ? "left" : "right") + " side, with table " + j.other().name() + ")";
+        }
         if (n instanceof Node.Repartition r) {
             return readSide
                     ? "Repartition source: " + r.name() + " (topic: " + r.topic().name() + ")"

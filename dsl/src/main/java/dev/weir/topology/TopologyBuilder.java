@@ -102,6 +102,16 @@ public final class TopologyBuilder {
         return add(new Node.StreamTableJoin(name, table, joiner, left), List.of(parentNames));
     }
 
+    /**
+     * Adds one side of a table-table join: below the nodes that write {@code table}, it joins each
+     * change with the key's value in {@code other} (see {@link Node.TableTableJoin}).
+     */
+    public TopologyBuilder addTableTableJoin(String name, Table<?, ?> table, Table<?, ?> other,
+                                             BiFunction<Object, Object, Object> joiner, Node.JoinKind kind, boolean left,
+                                             String... parentNames) {
+        return add(new Node.TableTableJoin(name, table, other, joiner, kind, left), List.of(parentNames));
+    }
+
     /** Adds a repartition through the internal {@code topic}; {@code keySelector} may be null to keep keys. */
     public TopologyBuilder addRepartition(String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector,
                                           String... parentNames) {
@@ -231,7 +241,14 @@ public final class TopologyBuilder {
         Set<String> reached = new HashSet<>();
         Traverser.forGraph(graph).breadthFirst(sources).forEach(reached::add);
         for (Node node : nodes.values()) {
-            if (!reached.contains(node.name())) {
+            if (reached.contains(node.name())) {
+                continue;
+            }
+            if (node instanceof Node.TableTableJoin j && parents.get(node.name()).isEmpty()) {
+                found.add("Join \"" + node.name() + "\" has nothing to join: no aggregate or toTable(...) of this app writes table \""
+                        + j.table().name() + "\" (changes made with table.put in agents do not reach a join); feed both tables with"
+                        + " stream.toTable(table) or an aggregate.");
+            } else {
                 found.add(node.kind() + " \"" + node.name() + "\" has no path from a source; connect it to a stream or remove it.");
             }
         }
@@ -293,6 +310,9 @@ public final class TopologyBuilder {
         }
         if (n instanceof Node.StreamTableJoin j) {
             return List.of(j.table());
+        }
+        if (n instanceof Node.TableTableJoin j) {
+            return List.of(j.other());
         }
         if (n instanceof Node.ProcessorNode p) {
             return p.tables();

@@ -122,6 +122,37 @@ sealed interface Op {
         }
     }
 
+    /**
+     * A table-table join named {@code name}: one join side below the writers of each table
+     * (found when the graph compiles, so the tables may be fed after the join is declared) and a
+     * node named {@code name} that merges both sides' results.
+     */
+    record TableJoin(String name, Table<?, ?> left, Table<?, ?> right, BiFunction<Object, Object, Object> joiner,
+                     dev.weir.topology.Node.JoinKind kind) implements Op {
+        @Override
+        public List<Op> parents() {
+            return List.of();
+        }
+
+        @Override
+        public String operation() {
+            return kind.name().toLowerCase(java.util.Locale.ROOT) + "Join(" + left.name() + ", " + right.name() + ")";
+        }
+
+        /** Not used: {@link #compile(TopologyBuilder, String[], String[])} takes each side's writers. */
+        @Override
+        public void compile(TopologyBuilder b, String nodeName, String[] parents) {
+            throw new UnsupportedOperationException("a table join compiles with the writers of its two tables");
+        }
+
+        void compile(TopologyBuilder b, String[] leftWriters, String[] rightWriters) {
+            BiFunction<Object, Object, Object> j = joiner;
+            b.addTableTableJoin(name + ".left", left, right, j, kind, true, leftWriters);
+            b.addTableTableJoin(name + ".right", right, left, j, kind, false, rightWriters);
+            b.addProcessor(name, operation(), Processors.PassThrough::new, false, List.of(), name + ".left", name + ".right");
+        }
+    }
+
     /** {@code groupBy}: re-keys and moves records through an internal topic; named by the user. */
     record Repartition(Op parent, String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector) implements Op {
         public Repartition {

@@ -85,10 +85,20 @@ public final class StreamGraph {
         Map<Op, String> names = resolveNames();
         TopologyBuilder b = Topology.builder(appId);
         for (Op op : ops) {
-            op.compile(b, names.get(op), op.parents().stream().map(names::get).toArray(String[]::new));
+            if (op instanceof Op.TableJoin j) {
+                j.compile(b, writers(j.left(), names), writers(j.right(), names));
+            } else {
+                op.compile(b, names.get(op), op.parents().stream().map(names::get).toArray(String[]::new));
+            }
         }
         declaredTopics.forEach(b::addTopic);
         return b.build();
+    }
+
+    /** The names of the aggregate and toTable nodes that write {@code table}: they forward its changes. */
+    private String[] writers(Table<?, ?> table, Map<Op, String> names) {
+        return ops.stream().filter(o -> o instanceof Op.Aggregate a && a.table().name().equals(table.name()))
+                .map(names::get).toArray(String[]::new);
     }
 
     /**

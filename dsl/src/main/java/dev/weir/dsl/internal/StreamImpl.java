@@ -64,6 +64,26 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
                 false, used), name);
     }
 
+    /** A table-table join named {@code name}: the stream of its results (null values when a key stops joining). */
+    public static <K, V1, V2, VR> Stream<K, VR> tableJoin(StreamGraph graph, String name, Table<K, V1> left, Table<K, V2> right,
+                                                          BiFunction<? super V1, ? super V2, ? extends VR> joiner,
+                                                          dev.weir.topology.Node.JoinKind kind) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(joiner, "joiner");
+        String operation = kind.name().toLowerCase(java.util.Locale.ROOT) + "Join";
+        checkPlain(left, operation);
+        checkPlain(right, operation);
+        graph.checkDeclared(left);
+        graph.checkDeclared(right);
+        if (left.name().equals(right.name())) {
+            throw new IllegalArgumentException(operation + " \"" + name + "\" joins table \"" + left.name() + "\" with itself;"
+                    + " join two different tables");
+        }
+        BiFunction<Object, Object, Object> erased = (a, b) -> joiner.apply((V1) a, (V2) b);
+        Op.TableJoin op = graph.add(new Op.TableJoin(name, left, right, erased, kind), name);
+        return new StreamImpl<>(graph, op, left.keySerde(), null);
+    }
+
     private <K2, V2> StreamImpl<K2, V2> next(Op op, Serde<K2> k, Serde<V2> v) {
         return new StreamImpl<>(graph, graph.add(op), k, v);
     }

@@ -56,8 +56,21 @@ class ReadmeExamplesTest {
            .foreach(country -> { });                             // leftJoin: joiner(value, null) for unknown keys
         // --- end ---
 
+        // --- README "Joins", two tables ---
+        Topic<String, Long> totalTopic = app.topic("customer-totals", Serdes.string(), Serdes.longs());
+        Table<String, Long> totals = app.table("totals", Serdes.string(), Serdes.longs(), null);
+        Table<String, String> summaries = app.table("summaries", Serdes.string(), Serdes.string(), null);
+        app.stream(totalTopic).toTable(totals);
+
+        app.join("customer-summary", customers, totals,            // also leftJoin(...), outerJoin(...)
+                 (customer, total) -> customer.name() + " spent " + total)
+           .toTable(summaries);                                   // materialized, when wanted
+        // --- end ---
+
         try (TestDriver d = TestDriver.create(app.topology())) {
+            d.input(totalTopic).send("c1", 40L);
             d.input(customerTopic).send("c1", new Customer("Ada", "UK"));
+            assertThat(d.table(summaries).get("c1")).isEqualTo("Ada spent 40");
             d.input(orders).send("c1", new Order("o1", 250)).send("c9", new Order("o2", 10));
             assertThat(d.output(enriched).readValues()).containsExactly(new EnrichedOrder("o1", "Ada", 250));
         }

@@ -65,6 +65,8 @@ final class TaskGraph {
                 runner = tr;
             } else if (node instanceof Node.StreamTableJoin j) {
                 runner = new JoinRunner(name, state, tables.get(j.table().name()), j.joiner(), j.left());
+            } else if (node instanceof Node.TableTableJoin j) {
+                runner = new TableJoinRunner(name, state, tables.get(j.other().name()), j.joiner(), j.joinKind(), j.left());
             } else if (node instanceof Node.Filter f) {
                 runner = new FilterRunner(name, state, f.predicate(), f.negated());
             } else {
