@@ -180,4 +180,47 @@ class JoinsOnKafkaTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void twoTablesJoinOnKafkaAndTheLastResultOfEveryKeyIsTheJoinOfItsLastValues() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            for (String t : List.of("customers", "totals", "summaries")) {
+                kafka.createTopic(t, 4);
+            }
+            String servers = kafka.bootstrapServers();
+            App app = App.create("table-joins");
+            Topic<String, String> customerTopic = app.topic("customers", Serdes.string(), Serdes.string());
+            Topic<String, String> totalTopic = app.topic("totals", Serdes.string(), Serdes.string());
+            Topic<String, String> summaryTopic = app.topic("summaries", Serdes.string(), Serdes.string());
+            Table<String, String> customers = app.table("customers", Serdes.string(), Serdes.string(), null);
+            Table<String, String> totals = app.table("totals", Serdes.string(), Serdes.string(), null,
+                    TableOptions.inMemory());
+            app.stream(customerTopic).toTable(customers);
+            app.stream(totalTopic).toTable(totals);
+            app.leftJoin("summary", customers, totals, (c, t) -> c + "=" + (t == null ? "none" : t)).to(summaryTopic);
+
+            try (Worker worker = Worker.start(app.topology(), config(servers, dir.resolve("w")));
+                 KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(servers)) {
+                Map<String, String> expected = new HashMap<>();
+                for (int c = 0; c < CUSTOMERS; c++) {
+                    KafkaIO.send(producer, "customers", "customer-" + c, "C" + c);
+                    expected.put("customer-" + c, "C" + c + "=none");
+                }
+                producer.flush();
+                for (int c = 0; c < CUSTOMERS; c += 2) {
+                    KafkaIO.send(producer, "totals", "customer-" + c, "t" + c);
+                    expected.put("customer-" + c, "C" + c + "=t" + c);
+                }
+                producer.flush();
+                Map<String, String> last = new HashMap<>();
+                KafkaIO.readUntil(servers, "summaries", Duration.ofSeconds(60), records -> {
+                    last.clear();
+                    records.forEach(r -> last.put(KafkaIO.text(r.key()), KafkaIO.text(r.value())));
+                    return last.equals(expected);
+                }, READ_COMMITTED);
+                assertThat(last).isEqualTo(expected);
+            }
+        }
+    }
 }
