@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +26,11 @@ sealed interface Op {
     /** The word derived names use, e.g. {@code filter}, {@code to(popular)}, {@code count(uri-counts)}. */
     String operation();
 
-    /** Adds this operation's node, named {@code name}, below {@code parents}. */
-    void compile(TopologyBuilder builder, String name, String[] parents);
+    /**
+     * Adds this operation's node, named {@code name}, below {@code parents}; {@code writers} gives
+     * the names of the nodes that write a table (what a table-table join hangs below).
+     */
+    void compile(TopologyBuilder builder, String name, String[] parents, Function<Table<?, ?>, String[]> writers);
 
     /** Reads a topic; named after it. */
     record Source(Topic<?, ?> topic) implements Op {
@@ -41,7 +45,7 @@ sealed interface Op {
         }
 
         @Override
-        public void compile(TopologyBuilder b, String name, String[] parents) {
+        public void compile(TopologyBuilder b, String name, String[] parents, Function<Table<?, ?>, String[]> writers) {
             b.addSource(name, topic);
         }
     }
@@ -59,7 +63,7 @@ sealed interface Op {
         }
 
         @Override
-        public void compile(TopologyBuilder b, String name, String[] parents) {
+        public void compile(TopologyBuilder b, String name, String[] parents, Function<Table<?, ?>, String[]> writers) {
             b.addFilter(name, predicate, negated, parents);
         }
     }
@@ -78,7 +82,7 @@ sealed interface Op {
         }
 
         @Override
-        public void compile(TopologyBuilder b, String name, String[] parents) {
+        public void compile(TopologyBuilder b, String name, String[] parents, Function<Table<?, ?>, String[]> writers) {
             b.addProcessor(name, operation, supplier, changesKey, tables, parents);
         }
     }
@@ -99,7 +103,7 @@ sealed interface Op {
         }
 
         @Override
-        public void compile(TopologyBuilder b, String name, String[] parents) {
+        public void compile(TopologyBuilder b, String name, String[] parents, Function<Table<?, ?>, String[]> writers) {
             b.addTable(name, table, kind, aggregator, parents);
         }
     }
@@ -117,7 +121,7 @@ sealed interface Op {
         }
 
         @Override
-        public void compile(TopologyBuilder b, String name, String[] parents) {
+        public void compile(TopologyBuilder b, String name, String[] parents, Function<Table<?, ?>, String[]> writers) {
             b.addStreamTableJoin(name, table, joiner, left, parents);
         }
     }
@@ -139,17 +143,13 @@ sealed interface Op {
             return kind.name().toLowerCase(java.util.Locale.ROOT) + "Join(" + left.name() + ", " + right.name() + ")";
         }
 
-        /** Not used: {@link #compile(TopologyBuilder, String[], String[])} takes each side's writers. */
+        /** One join side below the writers of each table, both merged into the node named {@code nodeName}. */
         @Override
-        public void compile(TopologyBuilder b, String nodeName, String[] parents) {
-            throw new UnsupportedOperationException("a table join compiles with the writers of its two tables");
-        }
-
-        void compile(TopologyBuilder b, String[] leftWriters, String[] rightWriters) {
-            BiFunction<Object, Object, Object> j = joiner;
-            b.addTableTableJoin(name + ".left", left, right, j, kind, true, leftWriters);
-            b.addTableTableJoin(name + ".right", right, left, j, kind, false, rightWriters);
-            b.addProcessor(name, operation(), Processors.PassThrough::new, false, List.of(), name + ".left", name + ".right");
+        public void compile(TopologyBuilder b, String nodeName, String[] parents, Function<Table<?, ?>, String[]> writers) {
+            b.addTableTableJoin(nodeName + ".left", left, right, joiner, kind, true, writers.apply(left));
+            b.addTableTableJoin(nodeName + ".right", right, left, joiner, kind, false, writers.apply(right));
+            b.addProcessor(nodeName, operation(), Processors.PassThrough::new, false, List.of(), nodeName + ".left",
+                    nodeName + ".right");
         }
     }
 
@@ -170,7 +170,7 @@ sealed interface Op {
         }
 
         @Override
-        public void compile(TopologyBuilder b, String nodeName, String[] parents) {
+        public void compile(TopologyBuilder b, String nodeName, String[] parents, Function<Table<?, ?>, String[]> writers) {
             b.addRepartition(nodeName, topic, keySelector, parents);
         }
     }
@@ -188,7 +188,7 @@ sealed interface Op {
         }
 
         @Override
-        public void compile(TopologyBuilder b, String name, String[] parents) {
+        public void compile(TopologyBuilder b, String name, String[] parents, Function<Table<?, ?>, String[]> writers) {
             b.addSink(name, topic, keySelector, parents);
         }
     }

@@ -85,11 +85,7 @@ public final class StreamGraph {
         Map<Op, String> names = resolveNames();
         TopologyBuilder b = Topology.builder(appId);
         for (Op op : ops) {
-            if (op instanceof Op.TableJoin j) {
-                j.compile(b, writers(j.left(), names), writers(j.right(), names));
-            } else {
-                op.compile(b, names.get(op), op.parents().stream().map(names::get).toArray(String[]::new));
-            }
+            op.compile(b, names.get(op), op.parents().stream().map(names::get).toArray(String[]::new), t -> writers(t, names));
         }
         declaredTopics.forEach(b::addTopic);
         return b.build();
