@@ -1,15 +1,19 @@
 package dev.weir.runtime.engine;
 
 import dev.weir.dsl.RecordBuffer;
+import dev.weir.dsl.Window;
+import dev.weir.dsl.Windowing;
 import dev.weir.dsl.spi.TableAccess;
 import dev.weir.runtime.engine.RecordProcessingException.Stage;
 import dev.weir.serdes.Headers;
 import dev.weir.topology.SubTopology;
 import dev.weir.topology.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -31,6 +35,8 @@ public final class PartitionTask implements AutoCloseable {
     private final SubTopology sub;
     private final TaskState state;
     private final TaskGraph graph;
+    /** One per windowed table: what advancing its clock closes, after each record. */
+    private final WindowCloser[] windowClosers;
     private final LongSupplier wallClock;
     /** Per source topic, one past the last processed offset; a mutable holder, as it changes per record. */
     private final Map<String, long[]> nextOffsets = new HashMap<>();
@@ -74,6 +80,13 @@ public final class PartitionTask implements AutoCloseable {
         // Bound whenever the app has tables, so that a table used in the wrong sub-topology gets a precise error.
         this.tableAccess = topology.tables().isEmpty() ? null : new TaskTables(state, tables);
         this.graph = TaskGraph.build(topology, sub, state, tables);
+        List<WindowCloser> closers = new ArrayList<>();
+        tables.forEach((name, table) -> {
+            if (table.windowing() != null) {
+                closers.add(new WindowCloser(name, table));
+            }
+        });
+        this.windowClosers = closers.toArray(new WindowCloser[0]);
     }
 
     public TaskId id() {
@@ -133,7 +146,7 @@ public final class PartitionTask implements AutoCloseable {
                 TableAccess.bind(previous);
             }
         }
-        if (!tables.isEmpty()) {
+        if (windowClosers.length > 0) {
             advanceWindows();
         }
     }
@@ -145,43 +158,57 @@ public final class PartitionTask implements AutoCloseable {
     private void advanceWindows() {
         TableAccess previous = tableAccess == null ? null : TableAccess.bind(tableAccess);
         try {
-            for (Map.Entry<String, TableRuntime> e : tables.entrySet()) {
-                TableRuntime table = e.getValue();
-                if (table.windowing() == null) {
-                    continue;
-                }
-                String node = "onWindowClose(" + e.getKey() + ")";
-                TableRunner emitter = graph.finalEmitter(e.getKey());
-                WindowClosing closing = new WindowClosing(node, state, table);
-                table.advance(table.observedTime(), (windowing, keyBytes, key, window, v) -> {
-                    if (emitter != null) {
-                        try {
-                            emitter.emitFinal(key.get(), window, v);
-                        } catch (RecordProcessingException ex) {
-                            state.failures.failed(ex, keyBytes, table.serializeValue(v));
-                        }
-                    }
-                    if (windowing.onClose() == null) {
-                        return;
-                    }
-                    try {
-                        windowing.onClose().onWindowClose(key.get(), window, v, closing.of(window));
-                    } catch (Exception ex) {
-                        byte[] valueBytes;
-                        try {
-                            valueBytes = table.serializeValue(v);
-                        } catch (RuntimeException serde) {
-                            ex.addSuppressed(serde);
-                            valueBytes = null;
-                        }
-                        state.failures.failed(new RecordProcessingException(Stage.PUNCTUATION, node, null, -1, -1, ex), keyBytes,
-                                valueBytes);
-                    }
-                });
+            for (WindowCloser closer : windowClosers) {
+                closer.table.advance(closer.table.observedTime(), closer);
             }
         } finally {
             if (tableAccess != null) {
                 TableAccess.bind(previous);
+            }
+        }
+    }
+
+    /**
+     * Closes the windows of one windowed table, key by key: its emit-final record, then its close
+     * callback; each failure goes to the task's callback failure handler. Made once per table.
+     */
+    private final class WindowCloser implements TableRuntime.WindowCloser {
+
+        final TableRuntime table;
+        private final String node;
+        private final TableRunner emitter;
+        private final WindowClosing context;
+
+        WindowCloser(String tableName, TableRuntime table) {
+            this.table = table;
+            this.node = "onWindowClose(" + tableName + ")";
+            this.emitter = graph.finalEmitter(tableName);
+            this.context = new WindowClosing(node, state, table);
+        }
+
+        @Override
+        public void close(Windowing windowing, byte[] keyBytes, java.util.function.Supplier<Object> key, Window window, Object value) {
+            if (emitter != null) {
+                try {
+                    emitter.emitFinal(key.get(), window, value);
+                } catch (RecordProcessingException ex) {
+                    state.failures.failed(ex, keyBytes, table.serializeValue(value));
+                }
+            }
+            if (windowing.onClose() == null) {
+                return;
+            }
+            try {
+                windowing.onClose().onWindowClose(key.get(), window, value, context.of(window));
+            } catch (Exception ex) {
+                byte[] valueBytes;
+                try {
+                    valueBytes = table.serializeValue(value);
+                } catch (RuntimeException serde) {
+                    ex.addSuppressed(serde);
+                    valueBytes = null;
+                }
+                state.failures.failed(new RecordProcessingException(Stage.PUNCTUATION, node, null, -1, -1, ex), keyBytes, valueBytes);
             }
         }
     }

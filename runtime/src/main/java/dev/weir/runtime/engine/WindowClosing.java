@@ -1,6 +1,5 @@
 package dev.weir.runtime.engine;
 
-import dev.weir.dsl.Record;
 import dev.weir.dsl.Topic;
 import dev.weir.dsl.Window;
 import dev.weir.dsl.WindowCloseContext;
@@ -11,14 +10,18 @@ import java.util.Objects;
 /**
  * The context of a table's window close callbacks: sends through the task's collector, named
  * {@code onWindowClose(<table>)} as the origin of what it sends (dead letters and errors say so).
+ * One per windowed table of a task; {@link #of} points it at the window being closed.
  */
-final class WindowClosing extends NodeRunner implements WindowCloseContext {
+final class WindowClosing implements WindowCloseContext, RecordCollector.Origin {
 
+    private final String node;
+    private final TaskState state;
     private final TableRuntime table;
     private Window window;
 
-    WindowClosing(String name, TaskState state, TableRuntime table) {
-        super(name, state);
+    WindowClosing(String node, TaskState state, TableRuntime table) {
+        this.node = node;
+        this.state = state;
         this.table = table;
     }
 
@@ -26,11 +29,6 @@ final class WindowClosing extends NodeRunner implements WindowCloseContext {
     WindowClosing of(Window closing) {
         this.window = closing;
         return this;
-    }
-
-    @Override
-    void handle(Record<Object, Object> record) {
-        throw new UnsupportedOperationException("a window close context takes no input records");
     }
 
     @Override
@@ -54,5 +52,25 @@ final class WindowClosing extends NodeRunner implements WindowCloseContext {
         Objects.requireNonNull(topic, "topic");
         WriterRunner.write(state, this, topic.name(), (Serde<Object>) topic.keySerde(), (Serde<Object>) topic.valueSerde(), key, value,
                 window.end() - 1, Headers.empty());
+    }
+
+    @Override
+    public String node() {
+        return node;
+    }
+
+    @Override
+    public String inputTopic() {
+        return null;
+    }
+
+    @Override
+    public int inputPartition() {
+        return -1;
+    }
+
+    @Override
+    public long inputOffset() {
+        return -1;
     }
 }

@@ -53,7 +53,7 @@ final class WriterRunner extends NodeRunner {
      * Serializes and sends; shared with {@code ProcessorContext.send}. Serde failures are
      * {@link Stage#SERIALIZATION} failures of {@code origin}; the collector reports its own.
      */
-    static void write(TaskState state, NodeRunner origin, String topic, Serde<Object> keySerde, Serde<Object> valueSerde,
+    static void write(TaskState state, RecordCollector.Origin origin, String topic, Serde<Object> keySerde, Serde<Object> valueSerde,
                       Object key, Object value, long timestamp, Headers headers) {
         // A serde may add headers; siblings of this node must not see them.
         Headers out = headers.isEmpty() ? Headers.create() : headers.copy();
@@ -63,7 +63,8 @@ final class WriterRunner extends NodeRunner {
             k = keySerde.serialize(topic, out, key);
             v = valueSerde.serialize(topic, out, value);
         } catch (RuntimeException e) {
-            throw origin.fail(Stage.SERIALIZATION, e);
+            throw new RecordProcessingException(Stage.SERIALIZATION, origin.node(), origin.inputTopic(), origin.inputPartition(),
+                    origin.inputOffset(), e);
         }
         state.collector.send(topic, -1, k, v, timestamp, out, origin);
     }
