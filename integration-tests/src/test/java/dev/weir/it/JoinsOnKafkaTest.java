@@ -108,6 +108,10 @@ class JoinsOnKafkaTest {
         assertThat(actual).hasSameSizeAs(expected);
     }
 
+    private static double buffered(Worker worker) {
+        return worker.metrics().find("weir.records.buffered").gauges().stream().mapToDouble(g -> g.value()).sum();
+    }
+
     private static double restored(Worker worker) {
         return worker.metrics().find("weir.restore.records").counters().stream().mapToDouble(Counter::count).sum();
     }
@@ -170,7 +174,8 @@ class JoinsOnKafkaTest {
                     expected.put("order-" + i, "country-" + (i % CUSTOMERS) + "-v1");
                 }
                 producer.flush();
-                Thread.sleep(1000);
+                KafkaIO.await("the worker to fetch the 400 orders and hold them for their customers", Duration.ofSeconds(30),
+                        () -> buffered(worker) == 400);
                 for (int c = 0; c < CUSTOMERS; c++) {
                     KafkaIO.send(producer, "customers", "customer-" + c, "country-" + c + "-v1", t0 + c);
                 }

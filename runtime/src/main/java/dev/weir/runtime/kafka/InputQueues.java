@@ -83,6 +83,11 @@ final class InputQueues {
         return buffered == 0;
     }
 
+    /** Records buffered over all partitions. */
+    int buffered() {
+        return buffered;
+    }
+
     int size(int i) {
         return queues[i].size();
     }

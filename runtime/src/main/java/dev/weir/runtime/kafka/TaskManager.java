@@ -113,6 +113,9 @@ public final class TaskManager {
     private Map<String, Task[]> byTopic = Map.of();
     /** Running tasks that read several partitions and so buffer their records to take them in time order. */
     private Task[] queued = new Task[0];
+    /** What {@link #queued} tasks buffer, as of the end of the last {@link #process(ConsumerRecords)}: read by a gauge. */
+    private volatile long bufferedRecords;
+    private final java.util.function.Function<TopicPartition, java.util.OptionalLong> lag;
     private volatile Set<TaskId> taskIds = Set.of();
     private volatile Set<TaskId> runningIds = Set.of();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -140,6 +143,11 @@ public final class TaskManager {
         this.metrics = metrics;
         this.commitIntervalMs = config.commitInterval().toMillis();
         this.maxTaskIdle = config.maxTaskIdle();
+        this.lag = consumer::currentLag;
+        io.micrometer.core.instrument.Gauge.builder("weir.records.buffered", () -> bufferedRecords).tag("app", topology.appId())
+                .tag("thread", threadName)
+                .description("Records fetched and waiting to be taken in time order by tasks that read several partitions")
+                .register(metrics);
         this.lastCommit = wallClock.getAsLong();
         this.callbackFailures = (failure, key, value) -> errors.handleCallback(failure, key, value, collector, wallClock.getAsLong());
         this.restoreListener = new StateUpdater.Listener() {
@@ -498,11 +506,14 @@ public final class TaskManager {
                     t.positions.put(tp, new long[] {list.get(list.size() - 1).offset() + 1, consumer.position(tp)});
                 }
             }
+            long buffered = 0;
             for (Task t : queued) {
                 if (!processQueued(t, generation)) {
                     return;
                 }
+                buffered += t.queues.buffered();
             }
+            bufferedRecords = buffered;
             collector.checkFailures();
         } catch (TaskCorruptedException e) {
             handleCorruption(e);
@@ -543,7 +554,7 @@ public final class TaskManager {
         }
         long now = wallClock.getAsLong();
         int i;
-        while ((i = q.next(now, consumer::currentLag)) >= 0) {
+        while ((i = q.next(now, lag)) >= 0) {
             ConsumerRecord<byte[], byte[]> r = q.poll(i);
             processOne(t, r.topic(), r.partition(), r.offset(), r.timestamp(), KafkaHeaders.fromKafka(r.headers()), r.key(),
                     r.value());
@@ -1010,6 +1021,11 @@ public final class TaskManager {
         }
         byTopic = index;
         queued = tasks.values().stream().filter(t -> t.state == Task.State.RUNNING && t.queues != null).toArray(Task[]::new);
+        long buffered = 0;
+        for (Task t : queued) {
+            buffered += t.queues.buffered();
+        }
+        bufferedRecords = buffered;
         taskIds = Set.copyOf(tasks.keySet());
         Set<TaskId> running = new HashSet<>();
         tasks.forEach((id, t) -> {
