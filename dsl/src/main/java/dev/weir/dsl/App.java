@@ -35,7 +35,8 @@ public final class App {
 
     private App(String id) {
         this.id = Names.requireLegal(id, "App id");
-        this.graph = new StreamGraph(id);
+        this.graph = new StreamGraph(id, (name, keySerde, valueSerde, options, retentionMs) ->
+                Table.joinBuffer(id, name, keySerde, valueSerde, options, retentionMs));
     }
 
     /**

@@ -196,6 +196,49 @@ public interface Stream<K, V> {
      */
     <T, VR> Stream<K, VR> leftJoin(Table<K, T> table, BiFunction<? super V, ? super T, ? extends VR> joiner);
 
+    /**
+     * Joins this stream with {@code other} within time windows, as Kafka Streams'
+     * {@code KStream.join(KStream, ValueJoiner, JoinWindows, StreamJoined)}: each record of this
+     * stream at time {@code t} joins every record of {@code other} with the same key and a
+     * timestamp within {@code windows} of {@code t} (in either order of arrival), forwarding
+     * {@code joiner(value, otherValue)} under the key, timestamped with the later of the two.
+     * Records out of order join as if in order unless they are later than {@link JoinWindows}
+     * allows (then they are dropped and counted in {@code weir.records.late.dropped}). Both sides wait in
+     * buffers named by {@code joined}, changelogged and restored like tables, and expire by
+     * stream time. Both streams must be partitioned by the key with as many partitions (read from
+     * topics keyed so, or {@link #groupBy} first); the topology build checks it, and the worker
+     * checks the partition counts on the broker. A record with a null key or value is a bad
+     * record (the error policy handles it). The join's nodes are {@code <name>.left},
+     * {@code <name>.right} and {@code <name>}.
+     *
+     * <pre>{@code
+     * orders.join(payments, JoinWindows.of(Duration.ofMinutes(5)).grace(Duration.ofSeconds(30)),
+     *         (order, payment) -> new PaidOrder(order, payment), StreamJoined.as("order-payments"))
+     *       .to(paid);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when a serde is neither known from the streams nor given in {@code joined}
+     */
+    <VO, VR> Stream<K, VR> join(Stream<K, VO> other, JoinWindows windows, BiFunction<? super V, ? super VO, ? extends VR> joiner,
+                                StreamJoined<K, V, VO> joined);
+
+    /**
+     * {@link #join(Stream, JoinWindows, BiFunction, StreamJoined)} that also forwards each record of
+     * this stream that joined nothing, as {@code joiner(value, null)} timestamped with its own
+     * time, once no partner can arrive any more (stream time passed its time plus the whole
+     * window plus grace, see {@link JoinWindows}), so that result is final.
+     */
+    <VO, VR> Stream<K, VR> leftJoin(Stream<K, VO> other, JoinWindows windows,
+                                    BiFunction<? super V, ? super VO, ? extends VR> joiner, StreamJoined<K, V, VO> joined);
+
+    /**
+     * {@link #leftJoin(Stream, JoinWindows, BiFunction, StreamJoined)} for both sides: a record of
+     * {@code other} that joined nothing is forwarded as {@code joiner(null, otherValue)} once its
+     * window closed.
+     */
+    <VO, VR> Stream<K, VR> outerJoin(Stream<K, VO> other, JoinWindows windows,
+                                     BiFunction<? super V, ? super VO, ? extends VR> joiner, StreamJoined<K, V, VO> joined);
+
     /** This stream and {@code other} as one stream (records keep their own partitions). */
     Stream<K, V> merge(Stream<K, V> other);
 

@@ -41,11 +41,20 @@ public final class Table<K, V> implements TableHandle {
     private final Table<K, V> declared;
 
     Table(String appId, String name, Serde<K> keySerde, Serde<V> valueSerde, V defaultValue, TableOptions options) {
-        this(appId, name, keySerde, valueSerde, defaultValue, options, null, null);
+        this(appId, name, keySerde, valueSerde, defaultValue, options, null, null, -1);
+    }
+
+    /**
+     * The buffer of one side of a stream-stream join: records wait in it for {@code retentionMs}
+     * of event time, so its changelog also deletes by time.
+     */
+    static <K, V> Table<K, V> joinBuffer(String appId, String name, Serde<K> keySerde, Serde<V> valueSerde, TableOptions options,
+                                         long retentionMs) {
+        return new Table<>(appId, name, keySerde, valueSerde, null, options, null, null, retentionMs);
     }
 
     private Table(String appId, String name, Serde<K> keySerde, Serde<V> valueSerde, V defaultValue, TableOptions options,
-                  Windowing windowing, Table<K, V> declared) {
+                  Windowing windowing, Table<K, V> declared, long retentionMs) {
         this.windowing = windowing;
         this.declared = declared == null ? this : declared;
         this.appId = appId;
@@ -54,11 +63,12 @@ public final class Table<K, V> implements TableHandle {
         this.valueSerde = Objects.requireNonNull(valueSerde, () -> "Table \"" + name + "\" needs a value serde");
         this.defaultValue = defaultValue;
         this.options = Objects.requireNonNull(options, "options");
-        // Windowed changelogs also delete by time: a window's records are useless once it expired.
-        this.changelog = Topic.internal(appId + "-" + name + "-changelog", keySerde, valueSerde, windowing == null
+        // Windowed changelogs and join buffers also delete by time: their records are useless once expired.
+        long timeBound = windowing != null ? windowing.size() + windowing.expires() : retentionMs;
+        this.changelog = Topic.internal(appId + "-" + name + "-changelog", keySerde, valueSerde, timeBound < 0
                 ? TopicOptions.defaults().config("cleanup.policy", "compact")
                 : TopicOptions.defaults().config("cleanup.policy", "compact,delete")
-                        .config("retention.ms", Long.toString(windowing.size() + windowing.expires() + 86_400_000L)));
+                        .config("retention.ms", Long.toString(timeBound + 86_400_000L)));
     }
 
     /** Windows of {@code size} that do not overlap, as Faust's {@code table.tumbling(size)}. */
@@ -82,7 +92,7 @@ public final class Table<K, V> implements TableHandle {
     }
 
     Table<K, V> withWindowing(Windowing w) {
-        return new Table<>(appId, name, keySerde, valueSerde, defaultValue, options, w, declared);
+        return new Table<>(appId, name, keySerde, valueSerde, defaultValue, options, w, declared, -1);
     }
 
     /** The windows of this table, or null for a plain table. */

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * edges live in the topology, not in the nodes.
  */
 public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNode, Node.Repartition, Node.TableNode,
-        Node.StreamTableJoin, Node.TableTableJoin, Node.Sink {
+        Node.StreamTableJoin, Node.TableTableJoin, Node.StreamStreamJoin, Node.Sink {
 
     /** The node's name, unique in its topology and stable across builds of the same program. */
     String name();
@@ -148,6 +148,37 @@ public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNod
             Objects.requireNonNull(other, "other");
             Objects.requireNonNull(joiner, "joiner");
             Objects.requireNonNull(joinKind, "joinKind");
+        }
+
+        @Override
+        public String kind() {
+            return "Join";
+        }
+    }
+
+    /**
+     * One side of a windowed stream-stream join: its parent is this side's stream. Each record
+     * waits in {@code table} (this side's buffer) while a partner may still arrive, and joins every
+     * record of {@code other} (the other side's buffer) with its key whose timestamp lies within
+     * {@code windows} of its own: {@code joiner(left value, right value)}, timestamped with the later
+     * of the two. With {@code joinKind} LEFT (left side) or OUTER (both), a record that found no
+     * partner by the time its window closed is forwarded with null for the missing side.
+     * {@code left} says whether this is the join's left side; both sides share the join's clock.
+     */
+    record StreamStreamJoin(String name, Table<?, ?> table, Table<?, ?> other, dev.weir.dsl.JoinWindows windows,
+                            BiFunction<Object, Object, Object> joiner, JoinKind joinKind, boolean left) implements Node {
+        public StreamStreamJoin {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(other, "other");
+            Objects.requireNonNull(windows, "windows");
+            Objects.requireNonNull(joiner, "joiner");
+            Objects.requireNonNull(joinKind, "joinKind");
+        }
+
+        /** Whether this side forwards its records that found no partner (left side of a left join, either side of an outer one). */
+        public boolean keepsUnmatched() {
+            return joinKind == JoinKind.OUTER || (joinKind == JoinKind.LEFT && left);
         }
 
         @Override

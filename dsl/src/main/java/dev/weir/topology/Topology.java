@@ -199,6 +199,11 @@ public final class Topology {
             return "Join: " + j.name() + " (" + j.joinKind().name().toLowerCase(java.util.Locale.ROOT) + " table join, "
                     + (j.left() ? "left" : "right") + " side, with table " + j.other().name() + ")";
         }
+        if (n instanceof Node.StreamStreamJoin j) {
+            return "Join: " + j.name() + " (" + j.joinKind().name().toLowerCase(java.util.Locale.ROOT) + " stream join, "
+                    + (j.left() ? "left" : "right") + " side, " + j.windows() + ", buffer: " + j.table().name() + ", store: "
+                    + j.table().options().store() + ", changelog: " + j.table().changelogTopic().name() + ")";
+        }
         if (n instanceof Node.Repartition r) {
             return readSide
                     ? "Repartition source: " + r.name() + " (topic: " + r.topic().name() + ")"

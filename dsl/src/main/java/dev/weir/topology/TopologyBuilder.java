@@ -112,6 +112,16 @@ public final class TopologyBuilder {
         return add(new Node.TableTableJoin(name, table, other, joiner, kind, left), List.of(parentNames));
     }
 
+    /**
+     * Adds one side of a windowed stream-stream join below this side's stream (see
+     * {@link Node.StreamStreamJoin}); {@code table} and {@code other} are the two sides' buffers.
+     */
+    public TopologyBuilder addStreamStreamJoin(String name, Table<?, ?> table, Table<?, ?> other, dev.weir.dsl.JoinWindows windows,
+                                               BiFunction<Object, Object, Object> joiner, Node.JoinKind kind, boolean left,
+                                               String... parentNames) {
+        return add(new Node.StreamStreamJoin(name, table, other, windows, joiner, kind, left), List.of(parentNames));
+    }
+
     /** Adds a repartition through the internal {@code topic}; {@code keySelector} may be null to keep keys. */
     public TopologyBuilder addRepartition(String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector,
                                           String... parentNames) {
@@ -314,6 +324,9 @@ public final class TopologyBuilder {
         if (n instanceof Node.TableTableJoin j) {
             return List.of(j.other());
         }
+        if (n instanceof Node.StreamStreamJoin j) {
+            return List.of(j.table(), j.other());
+        }
         if (n instanceof Node.ProcessorNode p) {
             return p.tables();
         }
@@ -334,8 +347,15 @@ public final class TopologyBuilder {
                     found.add("Two different tables are named \"" + t.name() + "\" (one used by node \"" + n.name()
                             + "\"); give each table its own name.");
                 }
+                if (n instanceof Node.StreamStreamJoin j && t != j.table()) {
+                    continue;      // each side checks its own stream
+                }
                 String rekeyed = rekeyingAncestor(graph, n.name());
-                if (rekeyed != null) {
+                if (rekeyed != null && n instanceof Node.StreamStreamJoin) {
+                    found.add("Stream join \"" + n.name() + "\" gets records that were re-keyed by \"" + rekeyed
+                            + "\" after they were partitioned, so records with one key may wait in different tasks and never meet:"
+                            + " groupBy(...) this side first, so that both streams are partitioned by the join key.");
+                } else if (rekeyed != null) {
                     found.add("Table \"" + t.name() + "\" is " + (n instanceof Node.StreamTableJoin ? "joined" : "fed")
                             + " by node \"" + n.name() + "\", whose records were re-keyed by \"" + rekeyed
                             + "\" after they were partitioned, so they are not co-partitioned with the table:"

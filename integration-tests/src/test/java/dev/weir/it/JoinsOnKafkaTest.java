@@ -11,7 +11,6 @@ import dev.weir.runtime.Worker;
 import dev.weir.runtime.WorkerConfig;
 import dev.weir.serdes.Serdes;
 import dev.weir.testkit.kafka.EmbeddedKafka;
-import io.micrometer.core.instrument.Counter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,7 +32,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class JoinsOnKafkaTest {
 
-    private static final Map<String, Object> READ_COMMITTED = Map.of("isolation.level", "read_committed");
     private static final int CUSTOMERS = 100;
 
     @TempDir
@@ -54,13 +52,6 @@ class JoinsOnKafkaTest {
         return app;
     }
 
-    private static WorkerConfig config(String servers, Path stateDir) {
-        return WorkerConfig.builder(servers).stateDir(stateDir).guarantee(Guarantee.EXACTLY_ONCE)
-                .commitInterval(Duration.ofMillis(100))
-                .consumerConfig("session.timeout.ms", 6000).consumerConfig("heartbeat.interval.ms", 1000)
-                .build();
-    }
-
     /** Sets every customer's country to {@code country-<version>} and waits until the table has taken all of them. */
     private static void updateCustomers(String servers, int version, int expectedUpdates) {
         try (KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(servers)) {
@@ -69,7 +60,7 @@ class JoinsOnKafkaTest {
             }
         }
         List<ConsumerRecord<byte[], byte[]>> read = KafkaIO.readUntil(servers, "customer-updates", Duration.ofSeconds(60),
-                r -> r.size() >= expectedUpdates, READ_COMMITTED);
+                r -> r.size() >= expectedUpdates, JoinChecks.READ_COMMITTED);
         assertThat(read).hasSize(expectedUpdates);
     }
 
@@ -85,35 +76,8 @@ class JoinsOnKafkaTest {
         }
     }
 
-    /** Waits for {@code expected.size()} joined records; returns order id -> joined value, failing on a duplicate. */
-    private static Map<String, String> joined(String servers, Map<String, String> expected) {
-        List<ConsumerRecord<byte[], byte[]>> read = KafkaIO.readUntil(servers, "enriched", Duration.ofSeconds(90),
-                r -> r.size() >= expected.size(), READ_COMMITTED);
-        Map<String, String> out = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : read) {
-            String[] idAndCountry = KafkaIO.text(r.value()).split("=", 2);
-            String previous = out.put(idAndCountry[0], idAndCountry[1]);
-            assertThat(previous).as("%s joined twice (at %s-%d@%d)", idAndCountry[0], r.topic(), r.partition(), r.offset()).isNull();
-        }
-        return out;
-    }
-
-    /** Waits for every expected order to be joined and fails listing (at most 10 of) those joined wrongly or missing. */
-    private static void assertJoined(String servers, Map<String, String> expected, String why) {
-        Map<String, String> actual = joined(servers, expected);
-        List<String> wrong = expected.entrySet().stream().filter(e -> !e.getValue().equals(actual.get(e.getKey())))
-                .map(e -> e.getKey() + ": expected " + e.getValue() + ", got " + actual.get(e.getKey())).sorted().toList();
-        assertThat(wrong).as("%s: %d of %d orders joined wrongly or missing; first ones: %s", why, wrong.size(), expected.size(),
-                wrong.subList(0, Math.min(10, wrong.size()))).isEmpty();
-        assertThat(actual).hasSameSizeAs(expected);
-    }
-
     private static double buffered(Worker worker) {
         return worker.metrics().find("weir.records.buffered").gauges().stream().mapToDouble(g -> g.value()).sum();
-    }
-
-    private static double restored(Worker worker) {
-        return worker.metrics().find("weir.restore.records").counters().stream().mapToDouble(Counter::count).sum();
     }
 
     @ParameterizedTest
@@ -128,23 +92,23 @@ class JoinsOnKafkaTest {
             String appId = "joins-" + store.name().toLowerCase(java.util.Locale.ROOT);
             Map<String, String> expected = new HashMap<>();
 
-            try (Worker first = Worker.start(app(appId, store).topology(), config(servers, dir.resolve("first")))) {
+            try (Worker first = Worker.start(app(appId, store).topology(), JoinChecks.exactlyOnce(servers, dir.resolve("first")))) {
                 updateCustomers(servers, 1, CUSTOMERS);
                 order(servers, 0, 400, 1, expected);
-                assertJoined(servers, expected, "on the first worker");
+                JoinChecks.assertJoinedOnce(servers, "enriched", expected, "on the first worker");
 
-                try (Worker second = Worker.start(app(appId, store).topology(), config(servers, dir.resolve("second")))) {
+                try (Worker second = Worker.start(app(appId, store).topology(), JoinChecks.exactlyOnce(servers, dir.resolve("second")))) {
                     KafkaIO.await("the second worker to restore the tasks it took", Duration.ofSeconds(60),
-                            () -> restored(second) > 0);
+                            () -> JoinChecks.restored(second) > 0);
                     updateCustomers(servers, 2, 2 * CUSTOMERS);
                     order(servers, 400, 800, 2, expected);
-                    assertJoined(servers, expected, "on the first worker");
+                    JoinChecks.assertJoinedOnce(servers, "enriched", expected, "on the first worker");
 
-                    double restoredBefore = restored(second);
+                    double restoredBefore = JoinChecks.restored(second);
                     first.close();
                     order(servers, 800, 1200, 2, expected);
-                    assertJoined(servers, expected, "on the worker that now holds every task");
-                    assertThat(restored(second)).as("the tables of the first worker's tasks restored from their changelog")
+                    JoinChecks.assertJoinedOnce(servers, "enriched", expected, "on the worker that now holds every task");
+                    assertThat(JoinChecks.restored(second)).as("the tables of the first worker's tasks restored from their changelog")
                             .isGreaterThan(restoredBefore);
                 }
             }
@@ -181,7 +145,7 @@ class JoinsOnKafkaTest {
                 }
                 producer.flush();
 
-                assertJoined(servers, expected, "each order taken after the customer update that precedes it in time");
+                JoinChecks.assertJoinedOnce(servers, "enriched", expected, "each order taken after the customer update that precedes it in time");
             }
         }
     }
@@ -205,7 +169,7 @@ class JoinsOnKafkaTest {
             app.stream(totalTopic).toTable(totals);
             app.leftJoin("summary", customers, totals, (c, t) -> c + "=" + (t == null ? "none" : t)).to(summaryTopic);
 
-            try (Worker worker = Worker.start(app.topology(), config(servers, dir.resolve("w")));
+            try (Worker worker = Worker.start(app.topology(), JoinChecks.exactlyOnce(servers, dir.resolve("w")));
                  KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(servers)) {
                 Map<String, String> expected = new HashMap<>();
                 for (int c = 0; c < CUSTOMERS; c++) {
@@ -223,7 +187,7 @@ class JoinsOnKafkaTest {
                     last.clear();
                     records.forEach(r -> last.put(KafkaIO.text(r.key()), KafkaIO.text(r.value())));
                     return last.equals(expected);
-                }, READ_COMMITTED);
+                }, JoinChecks.READ_COMMITTED);
                 assertThat(last).isEqualTo(expected);
             }
         }

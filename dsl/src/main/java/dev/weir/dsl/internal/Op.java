@@ -153,6 +153,32 @@ sealed interface Op {
         }
     }
 
+    /**
+     * A windowed stream-stream join named {@code name}: one join side below each stream, each
+     * with its own buffer table, and a node named {@code name} that merges both sides' results.
+     */
+    record StreamJoin(String name, Op left, Op right, Table<?, ?> leftBuffer, Table<?, ?> rightBuffer,
+                      dev.weir.dsl.JoinWindows windows, BiFunction<Object, Object, Object> joiner,
+                      dev.weir.topology.Node.JoinKind kind) implements Op {
+        @Override
+        public List<Op> parents() {
+            return List.of(left, right);
+        }
+
+        @Override
+        public String operation() {
+            return kind.name().toLowerCase(java.util.Locale.ROOT) + "Join(" + name + ")";
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String nodeName, String[] parents, Function<Table<?, ?>, String[]> writers) {
+            b.addStreamStreamJoin(nodeName + ".left", leftBuffer, rightBuffer, windows, joiner, kind, true, parents[0]);
+            b.addStreamStreamJoin(nodeName + ".right", rightBuffer, leftBuffer, windows, joiner, kind, false, parents[1]);
+            b.addProcessor(nodeName, operation(), Processors.PassThrough::new, false, List.of(), nodeName + ".left",
+                    nodeName + ".right");
+        }
+    }
+
     /** {@code groupBy}: re-keys and moves records through an internal topic; named by the user. */
     record Repartition(Op parent, String name, Topic<?, ?> topic, BiFunction<Object, Object, Object> keySelector) implements Op {
         public Repartition {

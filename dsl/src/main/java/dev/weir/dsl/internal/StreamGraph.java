@@ -1,7 +1,9 @@
 package dev.weir.dsl.internal;
 
 import dev.weir.dsl.Table;
+import dev.weir.dsl.TableOptions;
 import dev.weir.dsl.Topic;
+import dev.weir.serdes.Serde;
 import dev.weir.topology.Topology;
 import dev.weir.topology.TopologyBuilder;
 import java.util.ArrayList;
@@ -26,8 +28,28 @@ public final class StreamGraph {
     private final Map<String, Op> sources = new LinkedHashMap<>();
     private final Map<String, Table<?, ?>> tables = new LinkedHashMap<>();
 
-    public StreamGraph(String appId) {
+    private final JoinBuffers joinBuffers;
+
+    /** Makes the tables that buffer the sides of stream-stream joins (their constructor is the DSL's own). */
+    @FunctionalInterface
+    public interface JoinBuffers {
+        Table<?, ?> create(String name, Serde<?> keySerde, Serde<?> valueSerde, TableOptions options, long retentionMs);
+    }
+
+    public StreamGraph(String appId, JoinBuffers joinBuffers) {
         this.appId = appId;
+        this.joinBuffers = joinBuffers;
+    }
+
+    /** Declares the buffer of one side of a stream-stream join: a table of the app, so its name is taken. */
+    Table<?, ?> joinBuffer(String name, Serde<?> keySerde, Serde<?> valueSerde, TableOptions options, long retentionMs) {
+        Table<?, ?> t = joinBuffers.create(name, keySerde, valueSerde, options, retentionMs);
+        if (tables.containsKey(name)) {
+            throw new IllegalArgumentException("The stream join buffer \"" + name + "\" takes a name already used by table "
+                    + tables.get(name) + "; give the join another name");
+        }
+        declare(t);
+        return t;
     }
 
     public String appId() {

@@ -333,6 +333,54 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         return join(table, joiner, true);
     }
 
+    @Override
+    public <VO, VR> Stream<K, VR> join(Stream<K, VO> other, dev.weir.dsl.JoinWindows windows,
+                                       BiFunction<? super V, ? super VO, ? extends VR> joiner, dev.weir.dsl.StreamJoined<K, V, VO> joined) {
+        return streamJoin(other, windows, joiner, joined, dev.weir.topology.Node.JoinKind.INNER);
+    }
+
+    @Override
+    public <VO, VR> Stream<K, VR> leftJoin(Stream<K, VO> other, dev.weir.dsl.JoinWindows windows,
+                                           BiFunction<? super V, ? super VO, ? extends VR> joiner, dev.weir.dsl.StreamJoined<K, V, VO> joined) {
+        return streamJoin(other, windows, joiner, joined, dev.weir.topology.Node.JoinKind.LEFT);
+    }
+
+    @Override
+    public <VO, VR> Stream<K, VR> outerJoin(Stream<K, VO> other, dev.weir.dsl.JoinWindows windows,
+                                            BiFunction<? super V, ? super VO, ? extends VR> joiner, dev.weir.dsl.StreamJoined<K, V, VO> joined) {
+        return streamJoin(other, windows, joiner, joined, dev.weir.topology.Node.JoinKind.OUTER);
+    }
+
+    private <VO, VR> Stream<K, VR> streamJoin(Stream<K, VO> other, dev.weir.dsl.JoinWindows windows,
+                                              BiFunction<? super V, ? super VO, ? extends VR> joiner,
+                                              dev.weir.dsl.StreamJoined<K, V, VO> joined, dev.weir.topology.Node.JoinKind kind) {
+        Objects.requireNonNull(other, "other stream");
+        Objects.requireNonNull(windows, "windows");
+        Objects.requireNonNull(joiner, "joiner");
+        Objects.requireNonNull(joined, "joined");
+        if (!(other instanceof StreamImpl<?, ?> o) || o.graph != graph) {
+            throw new IllegalArgumentException("Stream join \"" + joined.name() + "\": the other stream belongs to another app;"
+                    + " join streams of one app");
+        }
+        String name = joined.name();
+        Serde<K> k = joined.keySerde() != null ? joined.keySerde() : keySerde;
+        Serde<V> v = joined.valueSerde() != null ? joined.valueSerde() : valueSerde;
+        Serde<VO> vo = joined.otherValueSerde() != null ? joined.otherValueSerde() : (Serde<VO>) o.valueSerde;
+        if (k == null || v == null || vo == null) {
+            String missing = k == null ? "key serde (withKeySerde)" : v == null ? "value serde of this stream (withValueSerde)"
+                    : "value serde of the other stream (withOtherValueSerde)";
+            throw new IllegalArgumentException("Stream join \"" + name + "\" needs the " + missing + " for its buffers: an operation"
+                    + " before the join changed the type, so it is not known; give it with StreamJoined.as(\"" + name + "\").with...");
+        }
+        // A record is kept until stream time passes its time plus the whole window plus grace.
+        long keep = windows.beforeMs() + windows.afterMs() + windows.graceMs();
+        Table<?, ?> leftBuffer = graph.joinBuffer(name + "-left", k, v, joined.store(), keep);
+        Table<?, ?> rightBuffer = graph.joinBuffer(name + "-right", k, vo, joined.store(), keep);
+        BiFunction<Object, Object, Object> erased = (a, b) -> joiner.apply((V) a, (VO) b);
+        Op.StreamJoin op = graph.add(new Op.StreamJoin(name, node, o.node, leftBuffer, rightBuffer, windows, erased, kind), name);
+        return new StreamImpl<>(graph, op, keySerde, null);
+    }
+
     private <T, VR> Stream<K, VR> join(Table<K, T> table, BiFunction<? super V, ? super T, ? extends VR> joiner, boolean left) {
         Objects.requireNonNull(joiner, "joiner");
         checkPlain(table, left ? "leftJoin" : "join");

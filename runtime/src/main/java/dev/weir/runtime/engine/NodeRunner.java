@@ -2,6 +2,9 @@ package dev.weir.runtime.engine;
 
 import dev.weir.dsl.Record;
 import dev.weir.runtime.engine.RecordProcessingException.Stage;
+import io.micrometer.core.instrument.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-task instance of one topology node. Records are pushed depth-first: a node
@@ -10,6 +13,8 @@ import dev.weir.runtime.engine.RecordProcessingException.Stage;
  * being processed.
  */
 abstract class NodeRunner implements RecordCollector.Origin {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRunner.class);
 
     final String name;
     final TaskState state;
@@ -51,6 +56,19 @@ abstract class NodeRunner implements RecordCollector.Origin {
         for (NodeRunner c : cs) {
             c.process(record);
         }
+    }
+
+    /**
+     * Counts (in {@code weir.records.late.dropped}) and logs an input record dropped because it
+     * arrived later than {@code grace} behind {@code table}'s event time {@code time}.
+     */
+    final void lateDropped(String table, long timestamp, long time, long grace) {
+        if (state.metrics != null) {
+            Counter.builder("weir.records.late.dropped").tag("app", state.appId).tag("table", table)
+                    .register(state.metrics).increment();
+        }
+        log.debug("Node {} dropped a record at {}-{}@{} with timestamp {}: too late for table {} (its time {}, grace {} ms)",
+                name, state.topic, state.partition, state.offset, timestamp, table, time, grace);
     }
 
     /** Called when the task closes. */

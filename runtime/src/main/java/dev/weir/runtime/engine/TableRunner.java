@@ -5,10 +5,7 @@ import dev.weir.dsl.Window;
 import dev.weir.dsl.Windowed;
 import dev.weir.dsl.Windowing;
 import dev.weir.serdes.Headers;
-import io.micrometer.core.instrument.Counter;
 import java.util.function.BiFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a table node: aggregates each record into its key's value and forwards the new value.
@@ -18,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * closed (past end plus grace) are dropped and counted.
  */
 final class TableRunner extends NodeRunner {
-
-    private static final Logger log = LoggerFactory.getLogger(TableRunner.class);
 
     private final TableRuntime table;
     private final Object defaultValue;
@@ -82,13 +77,7 @@ final class TableRunner extends NodeRunner {
             }
         }
         if (!any) {
-            if (state.metrics != null) {
-                Counter.builder("weir.records.late.dropped").tag("app", state.appId).tag("table", table.table().name())
-                        .register(state.metrics).increment();
-            }
-            log.debug("Dropped a record at {}-{}@{} with timestamp {}: its windows of table {} closed (table time {}, grace {} ms)",
-                    state.topic, state.partition, state.offset, record.timestamp(), table.table().name(), table.observedTime(),
-                    windowing.grace());
+            lateDropped(table.table().name(), record.timestamp(), table.observedTime(), windowing.grace());
         }
     }
 }

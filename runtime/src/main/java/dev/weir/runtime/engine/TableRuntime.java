@@ -43,9 +43,9 @@ final class TableRuntime {
      * {@link #CLOCK} for the table's own clock (event time seen, last window closed), which is
      * changelogged like the data so that it survives moves and restarts.
      */
-    private static final byte DATA = 0;
-    private static final byte CLOCK = 1;
-    private static final ByteBuffer CLOCK_KEY = ByteBuffer.wrap(new byte[] {CLOCK, 'c', 'l', 'o', 'c', 'k'});
+    static final byte DATA = 0;
+    static final byte CLOCK = 1;
+    static final ByteBuffer CLOCK_KEY = ByteBuffer.wrap(new byte[] {CLOCK, 'c', 'l', 'o', 'c', 'k'});
 
     private static final class Entry {
         Object value;
@@ -267,6 +267,11 @@ final class TableRuntime {
         }
     }
 
+    /** Sets the clock to what the store held when the task started (not a change to commit). */
+    void restoreTime(long timestamp) {
+        observedTime = Math.max(observedTime, timestamp);
+    }
+
     /** The highest event time written to this windowed table, or -1. */
     long observedTime() {
         return observedTime;
@@ -279,6 +284,31 @@ final class TableRuntime {
 
     Table<?, ?> table() {
         return table;
+    }
+
+    /** The value stored under raw store key {@code k} (cache first), or null; for buffers that lay out their own keys. */
+    Object readRaw(ByteBuffer k) {
+        return read(k);
+    }
+
+    /** Sets raw store key {@code k} to {@code value} (null deletes) as of {@code timestamp}. */
+    void writeRaw(ByteBuffer k, Object value, long timestamp) {
+        write(k, value, timestamp);
+    }
+
+    /** What the store holds (not the cache): for rebuilding an index when the task starts. */
+    void forEachStored(java.util.function.BiConsumer<byte[], byte[]> action) {
+        store.forEach(action);
+    }
+
+    /** {@code key} serialized as the table's keys are. */
+    ByteBuffer keyBytes(Object key) {
+        return key(key);
+    }
+
+    /** A key the table serialized, deserialized. */
+    Object deserializeKey(byte[] bytes) {
+        return keySerde.deserialize(changelog, Headers.empty(), bytes);
     }
 
     /** The stored value of {@code key}, or null. */

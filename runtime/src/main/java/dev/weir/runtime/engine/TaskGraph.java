@@ -40,6 +40,7 @@ final class TaskGraph {
         List<Buffer> buffers = new ArrayList<>();
         List<ProcessorRunner> processors = new ArrayList<>();
         Map<String, TableRunner> finalEmitters = new HashMap<>();
+        Map<String, StreamJoinRunner.Join> streamJoins = new HashMap<>();
         for (String name : sub.nodes()) {
             Node node = topology.node(name);
             NodeRunner runner;
@@ -65,6 +66,12 @@ final class TaskGraph {
                 runner = tr;
             } else if (node instanceof Node.StreamTableJoin j) {
                 runner = new JoinRunner(name, state, tables.get(j.table().name()), j.joiner(), j.left());
+            } else if (node instanceof Node.StreamStreamJoin j) {
+                String leftTable = (j.left() ? j.table() : j.other()).name();
+                String rightTable = (j.left() ? j.other() : j.table()).name();
+                StreamJoinRunner.Join join = streamJoins.computeIfAbsent(leftTable,
+                        t -> new StreamJoinRunner.Join(tables.get(leftTable), tables.get(rightTable), j.windows()));
+                runner = new StreamJoinRunner(name, state, join, j);
             } else if (node instanceof Node.TableTableJoin j) {
                 runner = new TableJoinRunner(name, state, tables.get(j.other().name()), j.joiner(), j.joinKind(), j.left());
             } else if (node instanceof Node.Filter f) {
