@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.dsl.App;
+import dev.weir.dsl.JoinWindows;
+import dev.weir.dsl.StreamJoined;
 import dev.weir.dsl.Table;
 import dev.weir.dsl.Topic;
 import dev.weir.dsl.Window;
@@ -73,6 +75,33 @@ class ReadmeExamplesTest {
             assertThat(d.table(summaries).get("c1")).isEqualTo("Ada spent 40");
             d.input(orders).send("c1", new Order("o1", 250)).send("c9", new Order("o2", 10));
             assertThat(d.output(enriched).readValues()).containsExactly(new EnrichedOrder("o1", "Ada", 250));
+        }
+    }
+
+    @Test
+    void streamStreamJoin() {
+        App app = App.create("shop");
+        // --- README "Joins", two streams ---
+        Topic<String, Order> placed = app.topic("orders-placed", Serdes.string(), Serdes.json(Order.class));  // keyed by order id
+        Topic<String, Long> payments = app.topic("payments", Serdes.string(), Serdes.longs());                // keyed by order id
+        Topic<String, String> settled = app.topic("settled", Serdes.string(), Serdes.string());
+
+        app.stream(placed)
+           .leftJoin(app.stream(payments),                        // also join(...), outerJoin(...)
+                     JoinWindows.of(Duration.ofMinutes(10))       // paid at most 10 minutes before or after the order
+                                .grace(Duration.ofMinutes(1)),    // records up to a minute late still join
+                     (order, cents) -> cents == null ? order.id() + " unpaid" : order.id() + " paid " + cents,
+                     StreamJoined.as("order-payments"))           // names the buffers and their changelogs
+           .to(settled);
+        // --- end ---
+
+        Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
+        try (TestDriver d = TestDriver.builder(app.topology()).partitions("orders-placed", 1).partitions("payments", 1).build()) {
+            d.input(placed).send("o1", new Order("o1", 250), t0).send("o2", new Order("o2", 99), t0);
+            d.input(payments).send("o1", 250L, t0.plus(Duration.ofMinutes(3)));
+            assertThat(d.output(settled).readValues()).containsExactly("o1 paid 250");      // o2 may still be paid
+            d.input(payments).send("o3", 1L, t0.plus(Duration.ofMinutes(22)));   // stream time past o2's 10 + 10 + 1 minutes
+            assertThat(d.output(settled).readValues()).containsExactly("o2 unpaid");
         }
     }
 
