@@ -141,6 +141,29 @@ public final class App {
     }
 
     /**
+     * Declares a global table of {@code topic}, as Kafka Streams' {@code builder.globalTable(topic)}:
+     * every worker holds all of its partitions (see {@link GlobalTable}), so any stream can join it
+     * by any key. The table's keys and values are read with the topic's serdes; its store is RocksDB.
+     *
+     * <pre>{@code
+     * GlobalTable<String, Product> products = app.globalTable(productTopic);
+     * app.stream(orders).join(products, (customer, order) -> order.productId(), (order, product) -> order.priced(product));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when the topic is not this app's or already has a global table
+     */
+    public <K, V> GlobalTable<K, V> globalTable(Topic<K, V> topic) {
+        return globalTable(topic, TableOptions.defaults());
+    }
+
+    /** {@link #globalTable(Topic)} with options ({@link TableOptions#inMemory()}). */
+    public <K, V> GlobalTable<K, V> globalTable(Topic<K, V> topic, TableOptions options) {
+        GlobalTable<K, V> table = new GlobalTable<>(checkDeclared(topic), options);
+        graph.declare(table);
+        return table;
+    }
+
+    /**
      * Joins two tables on their key, as Kafka Streams' {@code KTable.join}: whenever either
      * table changes a key (through an aggregate or {@code toTable} of this app) and both tables
      * hold it, the result stream gets {@code joiner(left value, right value)} under the key; when a

@@ -197,6 +197,28 @@ public interface Stream<K, V> {
     <T, VR> Stream<K, VR> leftJoin(Table<K, T> table, BiFunction<? super V, ? super T, ? extends VR> joiner);
 
     /**
+     * Joins each record with the value its {@code keySelector} names in a global table, as Kafka
+     * Streams' {@code KStream.join(GlobalKTable, KeyValueMapper, ValueJoiner)}: the worker holds all
+     * of the table, so the stream needs no particular partitioning and keeps its key. Forwards
+     * {@code joiner(value, table value)} under the record's key; a record whose selected key is
+     * null or has no value in the table is dropped. The lookup sees the table as the worker's global
+     * thread has read it so far (a table update is not synchronized with the stream).
+     *
+     * <pre>{@code
+     * orders.join(products, (customer, order) -> order.productId(), (order, product) -> order.priced(product))
+     * }</pre>
+     */
+    <GK, GV, VR> Stream<K, VR> join(GlobalTable<GK, GV> table, BiFunction<? super K, ? super V, ? extends GK> keySelector,
+                                    BiFunction<? super V, ? super GV, ? extends VR> joiner);
+
+    /**
+     * {@link #join(GlobalTable, BiFunction, BiFunction)} that also forwards the records whose selected
+     * key is null or missing from the table, as {@code joiner(value, null)}.
+     */
+    <GK, GV, VR> Stream<K, VR> leftJoin(GlobalTable<GK, GV> table, BiFunction<? super K, ? super V, ? extends GK> keySelector,
+                                        BiFunction<? super V, ? super GV, ? extends VR> joiner);
+
+    /**
      * Joins this stream with {@code other} within time windows, as Kafka Streams'
      * {@code KStream.join(KStream, ValueJoiner, JoinWindows, StreamJoined)}: each record of this
      * stream at time {@code t} joins every record of {@code other} with the same key and a

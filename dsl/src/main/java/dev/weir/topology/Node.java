@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * edges live in the topology, not in the nodes.
  */
 public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNode, Node.Repartition, Node.TableNode,
-        Node.StreamTableJoin, Node.TableTableJoin, Node.StreamStreamJoin, Node.Sink {
+        Node.StreamTableJoin, Node.TableTableJoin, Node.StreamStreamJoin, Node.GlobalTableJoin, Node.Sink {
 
     /** The node's name, unique in its topology and stable across builds of the same program. */
     String name();
@@ -179,6 +179,28 @@ public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNod
         /** Whether this side forwards its records that found no partner (left side of a left join, either side of an outer one). */
         public boolean keepsUnmatched() {
             return joinKind == JoinKind.OUTER || (joinKind == JoinKind.LEFT && left);
+        }
+
+        @Override
+        public String kind() {
+            return "Join";
+        }
+    }
+
+    /**
+     * Joins each record with the value in global table {@code table} of the key
+     * {@code keySelector(key, value)} and forwards {@code joiner(record value, table value)} under the
+     * record's own key. A null selected key or a key without a value forwards nothing, or with
+     * {@code left}, {@code joiner(record value, null)}. Every worker holds all of the table, so the
+     * stream may be partitioned in any way.
+     */
+    record GlobalTableJoin(String name, dev.weir.dsl.GlobalTable<?, ?> table, BiFunction<Object, Object, Object> keySelector,
+                           BiFunction<Object, Object, Object> joiner, boolean left) implements Node {
+        public GlobalTableJoin {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(keySelector, "keySelector");
+            Objects.requireNonNull(joiner, "joiner");
         }
 
         @Override

@@ -26,6 +26,7 @@ public final class Topology {
     private final List<SubTopology> subTopologies;
     private final Map<String, Topic<?, ?>> topics;
     private final Map<String, dev.weir.dsl.Table<?, ?>> tables;
+    private final Map<String, dev.weir.dsl.GlobalTable<?, ?>> globalTables;
     /** Source topic to the sub-topology reading it; asked once per record by hosts. */
     private final Map<String, SubTopology> readers;
 
@@ -52,6 +53,14 @@ public final class Topology {
             }
         }
         this.tables = Collections.unmodifiableMap(tableMap);
+        Map<String, dev.weir.dsl.GlobalTable<?, ?>> globalMap = new LinkedHashMap<>();
+        for (Node n : nodes.values()) {
+            if (n instanceof Node.GlobalTableJoin g) {
+                globalMap.putIfAbsent(g.table().name(), g.table());
+                all.putIfAbsent(g.table().name(), g.table().topic());
+            }
+        }
+        this.globalTables = Collections.unmodifiableMap(globalMap);
         this.topics = Collections.unmodifiableMap(all);
         Map<String, SubTopology> readers = new java.util.HashMap<>();
         for (SubTopology s : this.subTopologies) {
@@ -63,6 +72,11 @@ public final class Topology {
     /** The tables the nodes use, by name. */
     public Map<String, dev.weir.dsl.Table<?, ?>> tables() {
         return tables;
+    }
+
+    /** The global tables the nodes join, by name (their topic's); every worker holds each of them whole. */
+    public Map<String, dev.weir.dsl.GlobalTable<?, ?>> globalTables() {
+        return globalTables;
     }
 
     /** The sub-topology whose tasks hold {@code table}. @throws java.util.NoSuchElementException for an unknown table */
@@ -173,6 +187,11 @@ public final class Topology {
                 }
             }
         }
+        for (dev.weir.dsl.GlobalTable<?, ?> g : globalTables.values()) {
+            sb.append("  Global table ").append(g.name()).append(" (topic: ").append(g.name()).append(", key: ")
+                    .append(serde(g.keySerde())).append(", value: ").append(serde(g.valueSerde())).append(", store: ")
+                    .append(g.options().store()).append("; every worker holds all partitions)\n");
+        }
         return sb.toString();
     }
 
@@ -198,6 +217,10 @@ public final class Topology {
         if (n instanceof Node.TableTableJoin j) {
             return "Join: " + j.name() + " (" + j.joinKind().name().toLowerCase(java.util.Locale.ROOT) + " table join, "
                     + (j.left() ? "left" : "right") + " side, with table " + j.other().name() + ")";
+        }
+        if (n instanceof Node.GlobalTableJoin j) {
+            return "Join: " + j.name() + " (" + (j.left() ? "left join" : "join") + " with global table " + j.table().name()
+                    + ", store: " + j.table().options().store() + ")";
         }
         if (n instanceof Node.StreamStreamJoin j) {
             return "Join: " + j.name() + " (" + j.joinKind().name().toLowerCase(java.util.Locale.ROOT) + " stream join, "

@@ -103,6 +103,16 @@ public final class TopologyBuilder {
     }
 
     /**
+     * Adds a join with a global table: each record is joined with the table's value of
+     * {@code keySelector(key, value)} (see {@link Node.GlobalTableJoin}).
+     */
+    public TopologyBuilder addGlobalTableJoin(String name, dev.weir.dsl.GlobalTable<?, ?> table,
+                                              BiFunction<Object, Object, Object> keySelector,
+                                              BiFunction<Object, Object, Object> joiner, boolean left, String... parentNames) {
+        return add(new Node.GlobalTableJoin(name, table, keySelector, joiner, left), List.of(parentNames));
+    }
+
+    /**
      * Adds one side of a table-table join: below the nodes that write {@code table}, it joins each
      * change with the key's value in {@code other} (see {@link Node.TableTableJoin}).
      */
@@ -242,6 +252,28 @@ public final class TopologyBuilder {
                     found.add("Topic \"" + any.name() + "\" is used both as an internal topic of Weir and as an application topic (node \""
                             + node.name() + "\"); rename one of them.");
                 }
+            }
+        }
+        // A global table's topic is read by every worker's global thread, not by tasks: a stream of it would see each record twice over.
+        Map<String, dev.weir.dsl.GlobalTable<?, ?>> globals = new LinkedHashMap<>();
+        for (Node node : nodes.values()) {
+            if (node instanceof Node.GlobalTableJoin g) {
+                dev.weir.dsl.GlobalTable<?, ?> other = globals.putIfAbsent(g.table().name(), g.table());
+                if (other != null && other != g.table()) {
+                    found.add("Topic \"" + g.table().name() + "\" has two different global tables (one joined by node \"" + g.name()
+                            + "\"); declare one with app.globalTable(topic) and join it wherever needed.");
+                }
+            }
+        }
+        for (dev.weir.dsl.GlobalTable<?, ?> g : globals.values()) {
+            String reader = readers.get(g.name());
+            if (reader != null) {
+                found.add("Topic \"" + g.name() + "\" is the topic of a global table and is also read by node \"" + reader
+                        + "\"; a global table's topic is read by each worker's global thread only: join the global table instead,"
+                        + " or read the topic into a plain table with toTable(...).");
+            }
+            if (g.topic().isInternal()) {
+                found.add("Global table \"" + g.name() + "\" reads an internal topic of Weir; give it an application topic.");
             }
         }
     }

@@ -6,6 +6,10 @@ import dev.weir.dsl.WindowedTable;
 import dev.weir.runtime.ErrorPolicy;
 import dev.weir.runtime.Guarantee;
 import dev.weir.runtime.WorkerConfig;
+import dev.weir.dsl.GlobalTable;
+import dev.weir.runtime.engine.GlobalStore;
+import dev.weir.runtime.engine.GlobalStores;
+import dev.weir.runtime.engine.InMemoryByteStore;
 import dev.weir.runtime.engine.PartitionLayout;
 import dev.weir.runtime.engine.PartitionTask;
 import dev.weir.runtime.engine.TaskId;
@@ -79,6 +83,7 @@ public final class TestDriver implements AutoCloseable {
     private final MockConsumer<byte[], byte[]> restoreConsumer;
     private final StateUpdater updater;
     private final TaskManager taskManager;
+    private final GlobalStores globals;
     private final MeterRegistry metrics = new SimpleMeterRegistry();
     private final String deadLetterTopic;
     private final Deque<StoredRecord> pending = new ArrayDeque<>();
@@ -118,8 +123,12 @@ public final class TestDriver implements AutoCloseable {
         boolean transactional = b.guarantee == Guarantee.EXACTLY_ONCE;
         InMemoryProducer producer = new InMemoryProducer(topics, pending::add, offsets -> consumer.commitSync(offsets),
                 transactional);
+        Map<String, GlobalStore> globalStores = new HashMap<>();
+        topology.globalTables().forEach((name, g) -> globalStores.put(name, new GlobalStore(g, InMemoryByteStore.concurrent())));
+        this.globals = new GlobalStores(globalStores);
+        globals.markReady();            // a driver starts with empty topics: there is nothing to read first
         this.taskManager = TaskManager.create(THREAD, topology, config.build(), deadLetterTopic, consumer, () -> producer,
-                updater, StoreProvider.inMemory(), () -> now, metrics);
+                updater, StoreProvider.inMemory(), () -> now, metrics, globals);
 
         Set<TopicPartition> inputs = new HashSet<>();
         Map<TopicPartition, Long> changelogs = new HashMap<>();
@@ -359,6 +368,24 @@ public final class TestDriver implements AutoCloseable {
         });
     }
 
+    /**
+     * What the driver's copy of a global table holds now, every key with its value, as each
+     * worker's copy would after reading the records sent to its topic so far.
+     */
+    public <K, V> Map<K, V> globalTable(GlobalTable<K, V> table) {
+        checkOpen();
+        Objects.requireNonNull(table, "table");
+        GlobalStore store = globals.all().get(table.name());
+        if (store == null || store.table() != table) {
+            throw new IllegalArgumentException("Global table \"" + table.name() + "\" is not joined by the topology of app \""
+                    + topology.appId() + "\"; global tables: " + globals.all().keySet());
+        }
+        Map<K, V> out = new LinkedHashMap<>();
+        store.store().forEach((k, v) -> out.put(table.keySerde().deserialize(table.name(), Headers.create(), k),
+                table.valueSerde().deserialize(table.name(), Headers.create(), v)));
+        return Collections.unmodifiableMap(out);
+    }
+
     /** {@link #table(Table)} for a windowed table: read windows with {@link TableReader#window}. */
     public <K, V> TableReader<K, V> table(WindowedTable<K, V> table) {
         return table(Objects.requireNonNull(table, "table").table());
@@ -429,6 +456,11 @@ public final class TestDriver implements AutoCloseable {
         try {
             StoredRecord r;
             while ((r = pending.poll()) != null) {
+                GlobalStore global = globals.all().get(r.topic());
+                if (global != null) {
+                    global.apply(r.key(), r.value());       // as a worker's global thread does
+                    continue;
+                }
                 Optional<SubTopology> reader = topology.subTopologyReading(r.topic());
                 if (reader.isEmpty()) {
                     continue;

@@ -126,6 +126,25 @@ sealed interface Op {
         }
     }
 
+    /** A join of each record with the value its key selector names in a global table. */
+    record GlobalJoin(Op parent, dev.weir.dsl.GlobalTable<?, ?> table, BiFunction<Object, Object, Object> keySelector,
+                      BiFunction<Object, Object, Object> joiner, boolean left) implements Op {
+        @Override
+        public List<Op> parents() {
+            return List.of(parent);
+        }
+
+        @Override
+        public String operation() {
+            return (left ? "leftJoin(" : "join(") + table.name() + ")";
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String name, String[] parents, Function<Table<?, ?>, String[]> writers) {
+            b.addGlobalTableJoin(name, table, keySelector, joiner, left, parents);
+        }
+    }
+
     /**
      * A table-table join named {@code name}: one join side below the writers of each table
      * (found when the graph compiles, so the tables may be fed after the join is declared) and a

@@ -27,6 +27,7 @@ public final class StreamGraph {
     private final Map<Op, String> explicitNames = new IdentityHashMap<>();
     private final Map<String, Op> sources = new LinkedHashMap<>();
     private final Map<String, Table<?, ?>> tables = new LinkedHashMap<>();
+    private final Map<String, dev.weir.dsl.GlobalTable<?, ?>> globalTables = new LinkedHashMap<>();
 
     private final JoinBuffers joinBuffers;
 
@@ -62,6 +63,22 @@ public final class StreamGraph {
         if (existing != null && existing != table) {
             throw new IllegalArgumentException("Table \"" + table.name() + "\" is already declared as " + existing
                     + "; declare it once and reuse the Table object");
+        }
+    }
+
+    /** Registers a global table of the app; one topic, one global table. */
+    public void declare(dev.weir.dsl.GlobalTable<?, ?> table) {
+        dev.weir.dsl.GlobalTable<?, ?> existing = globalTables.putIfAbsent(table.name(), table);
+        if (existing != null) {
+            throw new IllegalArgumentException("Topic \"" + table.name() + "\" already has a global table (" + existing
+                    + "); declare it once and reuse the GlobalTable object");
+        }
+    }
+
+    void checkDeclared(dev.weir.dsl.GlobalTable<?, ?> table) {
+        if (globalTables.get(table.name()) != table) {
+            throw new IllegalArgumentException("Global table \"" + table.name() + "\" was not declared by app \"" + appId
+                    + "\"; declare it with app.globalTable(topic)");
         }
     }
 

@@ -381,6 +381,32 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         return new StreamImpl<>(graph, op, keySerde, null);
     }
 
+    @Override
+    public <GK, GV, VR> Stream<K, VR> join(dev.weir.dsl.GlobalTable<GK, GV> table,
+                                           BiFunction<? super K, ? super V, ? extends GK> keySelector,
+                                           BiFunction<? super V, ? super GV, ? extends VR> joiner) {
+        return globalJoin(table, keySelector, joiner, false);
+    }
+
+    @Override
+    public <GK, GV, VR> Stream<K, VR> leftJoin(dev.weir.dsl.GlobalTable<GK, GV> table,
+                                               BiFunction<? super K, ? super V, ? extends GK> keySelector,
+                                               BiFunction<? super V, ? super GV, ? extends VR> joiner) {
+        return globalJoin(table, keySelector, joiner, true);
+    }
+
+    private <GK, GV, VR> Stream<K, VR> globalJoin(dev.weir.dsl.GlobalTable<GK, GV> table,
+                                                  BiFunction<? super K, ? super V, ? extends GK> keySelector,
+                                                  BiFunction<? super V, ? super GV, ? extends VR> joiner, boolean left) {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(keySelector, "keySelector");
+        Objects.requireNonNull(joiner, "joiner");
+        graph.checkDeclared(table);
+        BiFunction<Object, Object, Object> key = (k, v) -> keySelector.apply((K) k, (V) v);
+        BiFunction<Object, Object, Object> erased = (v, t) -> joiner.apply((V) v, (GV) t);
+        return next(new Op.GlobalJoin(node, table, key, erased, left), keySerde, null);
+    }
+
     private <T, VR> Stream<K, VR> join(Table<K, T> table, BiFunction<? super V, ? super T, ? extends VR> joiner, boolean left) {
         Objects.requireNonNull(joiner, "joiner");
         checkPlain(table, left ? "leftJoin" : "join");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.dsl.App;
+import dev.weir.dsl.GlobalTable;
 import dev.weir.dsl.JoinWindows;
 import dev.weir.dsl.StreamJoined;
 import dev.weir.dsl.Table;
@@ -38,6 +39,12 @@ class ReadmeExamplesTest {
     }
 
     record EnrichedOrder(String id, String customer, long cents) {
+    }
+
+    record Product(String name, long cents) {
+    }
+
+    record Purchase(String productId, int quantity) {
     }
 
     @Test
@@ -102,6 +109,31 @@ class ReadmeExamplesTest {
             assertThat(d.output(settled).readValues()).containsExactly("o1 paid 250");      // o2 may still be paid
             d.input(payments).send("o3", 1L, t0.plus(Duration.ofMinutes(22)));   // stream time past o2's 10 + 10 + 1 minutes
             assertThat(d.output(settled).readValues()).containsExactly("o2 unpaid");
+        }
+    }
+
+    @Test
+    void globalTableJoin() {
+        App app = App.create("shop");
+        // --- README "Joins", a global table ---
+        Topic<String, Product> productTopic = app.topic("products", Serdes.string(), Serdes.json(Product.class));  // by product id
+        Topic<String, Purchase> purchases = app.topic("purchases", Serdes.string(), Serdes.json(Purchase.class));  // by customer id
+        GlobalTable<String, Product> products = app.globalTable(productTopic);   // or globalTable(topic, TableOptions.inMemory())
+
+        app.stream(purchases)
+           .join(products, (customer, purchase) -> purchase.productId(),         // the key to look up, from each record
+                 (purchase, product) -> product.name() + " x" + purchase.quantity())   // also leftJoin(...)
+           .foreach(line -> { });
+        // --- end ---
+
+        Topic<String, String> lines = app.topic("lines", Serdes.string(), Serdes.string());
+        app.stream(purchases).join(products, (customer, purchase) -> purchase.productId(),
+                (purchase, product) -> product.name() + " x" + purchase.quantity()).to(lines);
+        try (TestDriver d = TestDriver.builder(app.topology()).partitions("products", 3).partitions("purchases", 4).build()) {
+            d.input(productTopic).send("p1", new Product("lamp", 2500));
+            d.input(purchases).send("ada", new Purchase("p1", 2)).send("bob", new Purchase("p7", 1));
+            assertThat(d.output(lines).readValues()).containsExactly("lamp x2");
+            assertThat(d.globalTable(products)).containsOnlyKeys("p1");
         }
     }
 

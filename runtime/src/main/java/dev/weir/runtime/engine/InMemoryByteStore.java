@@ -3,12 +3,27 @@ package dev.weir.runtime.engine;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /** A {@link ByteStore} in a hash map: for the testkit and for tables declared in memory. */
 public final class InMemoryByteStore implements ByteStore {
 
-    private final Map<ByteBuffer, byte[]> map = new HashMap<>();
+    private final Map<ByteBuffer, byte[]> map;
+
+    /** A store for one thread, as a task's. */
+    public InMemoryByteStore() {
+        this.map = new HashMap<>();
+    }
+
+    private InMemoryByteStore(Map<ByteBuffer, byte[]> map) {
+        this.map = map;
+    }
+
+    /** A store that one thread writes while others read it, as a global table's. */
+    public static InMemoryByteStore concurrent() {
+        return new InMemoryByteStore(new ConcurrentHashMap<>());
+    }
 
     @Override
     public byte[] get(byte[] key) {

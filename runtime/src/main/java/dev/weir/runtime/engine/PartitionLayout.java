@@ -53,6 +53,12 @@ public final class PartitionLayout {
                         + "TopicOptions.partitions(n) so Weir creates it) before starting the app.");
             }
         }
+        for (String global : topology.globalTables().keySet()) {
+            if (!counts.containsKey(global)) {
+                problems.add("Topic \"" + global + "\" of global table \"" + global + "\" does not exist; create it (or declare it"
+                        + " with TopicOptions.partitions(n) so Weir creates it) before starting the app.");
+            }
+        }
         // Repartition topics may feed sub-topologies that write further repartition topics:
         // resolve in rounds until nothing changes (the graph through topics is finite).
         boolean changed = true;

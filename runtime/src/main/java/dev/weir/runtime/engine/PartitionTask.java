@@ -58,10 +58,12 @@ public final class PartitionTask implements AutoCloseable {
      * @param stores    table name to its store, for every table of the task's sub-topology
      * @param failures  where failures of callbacks go (scheduled callbacks, window close callbacks)
      * @param metrics   where late-record counters go, or null
+     * @param globals   the worker's global tables, which joins of the sub-topology read
      * @throws IllegalArgumentException when a table's store is missing or the task id is not of the topology
      */
     public PartitionTask(Topology topology, TaskId id, RecordCollector collector, LongSupplier wallClock,
-                         Map<String, ByteStore> stores, CallbackFailureHandler failures, MeterRegistry metrics) {
+                         Map<String, ByteStore> stores, CallbackFailureHandler failures, MeterRegistry metrics,
+                         GlobalStores globals) {
         if (id.subTopology() >= topology.subTopologies().size()) {
             throw new IllegalArgumentException("Task " + id + ": the topology of app \"" + topology.appId() + "\" has only "
                     + topology.subTopologies().size() + " sub-topologies");
@@ -79,7 +81,7 @@ public final class PartitionTask implements AutoCloseable {
         }
         // Bound whenever the app has tables, so that a table used in the wrong sub-topology gets a precise error.
         this.tableAccess = topology.tables().isEmpty() ? null : new TaskTables(state, tables);
-        this.graph = TaskGraph.build(topology, sub, state, tables);
+        this.graph = TaskGraph.build(topology, sub, state, tables, globals);
         List<WindowCloser> closers = new ArrayList<>();
         tables.forEach((name, table) -> {
             if (table.windowing() != null) {

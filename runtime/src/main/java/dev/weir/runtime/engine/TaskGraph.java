@@ -34,7 +34,8 @@ final class TaskGraph {
 
     /** Instantiates every node of {@code sub} for one task: new processors from their suppliers. */
     @SuppressWarnings("unchecked")
-    static TaskGraph build(Topology topology, SubTopology sub, TaskState state, Map<String, TableRuntime> tables) {
+    static TaskGraph build(Topology topology, SubTopology sub, TaskState state, Map<String, TableRuntime> tables,
+                           GlobalStores globals) {
         Map<String, NodeRunner> byName = new LinkedHashMap<>();
         Map<String, SourceRunner> sources = new HashMap<>();
         List<Buffer> buffers = new ArrayList<>();
@@ -72,6 +73,8 @@ final class TaskGraph {
                 StreamJoinRunner.Join join = streamJoins.computeIfAbsent(leftTable,
                         t -> new StreamJoinRunner.Join(tables.get(leftTable), tables.get(rightTable), j.windows()));
                 runner = new StreamJoinRunner(name, state, join, j);
+            } else if (node instanceof Node.GlobalTableJoin j) {
+                runner = new GlobalJoinRunner(name, state, globals.get(j.table().name()), j.keySelector(), j.joiner(), j.left());
             } else if (node instanceof Node.TableTableJoin j) {
                 runner = new TableJoinRunner(name, state, tables.get(j.other().name()), j.joiner(), j.joinKind(), j.left());
             } else if (node instanceof Node.Filter f) {

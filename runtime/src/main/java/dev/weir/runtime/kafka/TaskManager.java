@@ -5,6 +5,7 @@ import dev.weir.runtime.Guarantee;
 import dev.weir.runtime.WorkerConfig;
 import dev.weir.runtime.WorkerException;
 import dev.weir.runtime.engine.CallbackFailureHandler;
+import dev.weir.runtime.engine.GlobalStores;
 import dev.weir.runtime.engine.PartitionTask;
 import dev.weir.runtime.engine.RecordProcessingException;
 import dev.weir.runtime.engine.TaskId;
@@ -96,6 +97,7 @@ public final class TaskManager {
     private final ErrorHandler errors;
     private final StateUpdater updater;
     private final StoreProvider stores;
+    private final GlobalStores globals;
     private final LongSupplier wallClock;
     private final MeterRegistry metrics;
     private final long commitIntervalMs;
@@ -127,8 +129,9 @@ public final class TaskManager {
 
     private TaskManager(String threadName, Topology topology, WorkerConfig config, String deadLetterTopic,
                         Consumer<byte[], byte[]> consumer, Supplier<Producer<byte[], byte[]>> producers, StateUpdater updater,
-                        StoreProvider stores, LongSupplier wallClock, MeterRegistry metrics) {
+                        StoreProvider stores, LongSupplier wallClock, MeterRegistry metrics, GlobalStores globals) {
         this.threadName = threadName;
+        this.globals = globals;
         this.topology = topology;
         this.exactlyOnce = config.guarantee() == Guarantee.EXACTLY_ONCE;
         this.consumer = consumer;
@@ -180,12 +183,14 @@ public final class TaskManager {
      * @param updater         restores the stores of new tasks
      * @param stores          opens the tasks' stores
      * @param wallClock       the host's clock (the testkit's is controlled)
+     * @param globals         the host's global tables: no task starts before they are ready
      */
     public static TaskManager create(String threadName, Topology topology, WorkerConfig config, String deadLetterTopic,
                                      Consumer<byte[], byte[]> consumer, Supplier<Producer<byte[], byte[]>> producers,
-                                     StateUpdater updater, StoreProvider stores, LongSupplier wallClock, MeterRegistry metrics) {
+                                     StateUpdater updater, StoreProvider stores, LongSupplier wallClock, MeterRegistry metrics,
+                                     GlobalStores globals) {
         return new TaskManager(threadName, topology, config, deadLetterTopic, consumer, producers, updater, stores, wallClock,
-                metrics);
+                metrics, globals);
     }
 
     private static int intConfig(WorkerConfig config, String key, int fallback) {
@@ -426,6 +431,10 @@ public final class TaskManager {
 
     /** Starts a task whose stores are ready; returns false (to retry) while the producer or the offsets wait for the broker. */
     private boolean tryStart(Task t) {
+        if (!globals.ready()) {
+            consumer.pause(t.inputs);       // the global thread is still reading its tables up to where they stood at start
+            return false;
+        }
         try {
             producer.init();
         } catch (TimeoutException | WakeupException e) {
@@ -442,7 +451,7 @@ public final class TaskManager {
         }
         t.seekToCommitted = false;
         t.engine = new PartitionTask(topology, t.id, collector, wallClock, t.stateful() ? t.stateManager.stores() : Map.of(),
-                callbackFailures, metrics);
+                callbackFailures, metrics, globals);
         t.state = Task.State.RUNNING;
         consumer.resume(t.inputs);
         return true;

@@ -62,7 +62,7 @@ public final class TopicSetup {
                         + "create it or declare it with TopicOptions.partitions(n) so Weir creates it.");
             }
         }
-        java.util.Set<String> nodeTopics = new java.util.HashSet<>();
+        java.util.Set<String> nodeTopics = new java.util.HashSet<>(topology.globalTables().keySet());
         for (Node n : topology.nodes()) {
             Topic<?, ?> t = Topology.topicOf(n);
             if (t != null) {

@@ -5,8 +5,15 @@ import dev.weir.runtime.Guarantee;
 import dev.weir.runtime.Worker;
 import dev.weir.runtime.WorkerConfig;
 import dev.weir.runtime.WorkerException;
+import dev.weir.dsl.GlobalTable;
+import dev.weir.dsl.TableOptions;
+import dev.weir.runtime.engine.ByteStore;
+import dev.weir.runtime.engine.GlobalStore;
+import dev.weir.runtime.engine.GlobalStores;
+import dev.weir.runtime.engine.InMemoryByteStore;
 import dev.weir.runtime.engine.TaskId;
 import dev.weir.runtime.state.RocksDbStores;
+import dev.weir.runtime.state.GlobalTableThread;
 import dev.weir.runtime.state.StateUpdater;
 import dev.weir.topology.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,11 +73,14 @@ public final class WorkerRuntime {
     private final FileLock lock;
     private final RocksDbStores stores;
     private final StateUpdater updater;
+    private final GlobalStores globals;
+    private GlobalTableThread globalThread;
     private volatile Worker.State state = Worker.State.RUNNING;
     private volatile Throwable failure;
 
     private WorkerRuntime(Topology topology, MeterRegistry metrics, int threadCount, FileChannel lockChannel, FileLock lock,
-                          RocksDbStores stores, StateUpdater updater) {
+                          RocksDbStores stores, StateUpdater updater, GlobalStores globals) {
+        this.globals = globals;
         this.topology = topology;
         this.metrics = metrics;
         this.terminated = new CountDownLatch(threadCount);
@@ -123,24 +133,31 @@ public final class WorkerRuntime {
 
         RocksDbStores stores = new RocksDbStores(dir, config.blockCacheBytes(), config.writeBufferBytes());
         String instance = processId.substring(0, 8);
-        Map<String, Object> restore = base(config);
-        restore.putAll(config.consumerConfigs());
-        restore.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        restore.put(ConsumerConfig.CLIENT_ID_CONFIG, app + "-" + instance + "-restore-consumer");
-        restore.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        restore.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        Map<String, Object> restore = groupless(config, app + "-" + instance + "-restore-consumer");
         restore.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         // A restore reads to a known end; at that end the broker need not hold the fetch open.
         restore.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         restore.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
-        if (exactlyOnce) {
-            restore.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
         StateUpdater updater = new StateUpdater(app + "-" + instance + "-StateUpdater", app,
                 new KafkaConsumer<>(restore, new ByteArrayDeserializer(), new ByteArrayDeserializer()), metrics,
                 config.stateLockTimeout());
 
-        WorkerRuntime rt = new WorkerRuntime(topology, metrics, config.threads(), channel, lock, stores, updater);
+        GlobalStores globals;
+        try {
+            globals = openGlobalStores(topology, stores);
+        } catch (RuntimeException e) {
+            updater.close();
+            stores.close();
+            closeQuietly(channel);
+            throw e;
+        }
+        WorkerRuntime rt = new WorkerRuntime(topology, metrics, config.threads(), channel, lock, stores, updater, globals);
+        if (!globals.all().isEmpty()) {
+            Map<String, Object> g = groupless(config, app + "-" + instance + "-global-consumer");
+            rt.globalThread = new GlobalTableThread(app + "-" + instance + "-GlobalTableThread", app, globals,
+                    new KafkaConsumer<>(g, new ByteArrayDeserializer(), new ByteArrayDeserializer()), stores.globalDir(),
+                    config.commitInterval(), metrics, rt::threadFailed);
+        }
         for (int i = 1; i <= config.threads(); i++) {
             String name = app + "-" + instance + "-StreamThread-" + i;
             Map<String, Object> c = base(config);
@@ -171,15 +188,34 @@ public final class WorkerRuntime {
             }
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
             TaskManager tm = TaskManager.create(name, topology, config, deadLetters, consumer, () -> new KafkaProducer<>(p),
-                    updater, stores, System::currentTimeMillis, metrics);
+                    updater, stores, System::currentTimeMillis, metrics, globals);
             rt.threads.add(new StreamThread(name, topology, consumer, tm, rt::threadFailed));
         }
         log.info("Starting worker of app {} with {}", app, config);
         updater.start();
+        if (rt.globalThread != null) {
+            rt.globalThread.start();
+        }
         for (StreamThread t : rt.threads) {
             t.startWithLatch(rt.terminated);
         }
         return rt;
+    }
+
+    /** This worker's copies of the topology's global tables, opened now so that a store that cannot open stops the start. */
+    private static GlobalStores openGlobalStores(Topology topology, RocksDbStores stores) {
+        Map<String, GlobalStore> opened = new HashMap<>();
+        try {
+            for (GlobalTable<?, ?> g : topology.globalTables().values()) {
+                ByteStore store = g.options().store() == TableOptions.Store.IN_MEMORY ? InMemoryByteStore.concurrent()
+                        : stores.openGlobal(g).store();
+                opened.put(g.name(), new GlobalStore(g, store));
+            }
+        } catch (RuntimeException e) {
+            opened.values().forEach(s -> s.store().close());
+            throw new WorkerException("Cannot open the global tables of app \"" + topology.appId() + "\": " + e.getMessage(), e);
+        }
+        return opened.isEmpty() ? GlobalStores.none() : new GlobalStores(opened);
     }
 
     /** This worker's identity, kept in its state directory so that it survives restarts. */
@@ -200,6 +236,23 @@ public final class WorkerRuntime {
             throw new WorkerException("Cannot read or write the process id " + file + ": " + e.getMessage()
                     + "; pass a writable directory with --state-dir / WorkerConfig.stateDir", e);
         }
+    }
+
+    /**
+     * A consumer outside the app's group that seeks by itself (restores, global tables): no commits, no reset (a
+     * position that is gone is the reader's to handle), read committed under exactly-once.
+     */
+    private static Map<String, Object> groupless(WorkerConfig config, String clientId) {
+        Map<String, Object> c = base(config);
+        c.putAll(config.consumerConfigs());
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        if (config.guarantee() == Guarantee.EXACTLY_ONCE) {
+            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+        return c;
     }
 
     private static Map<String, Object> base(WorkerConfig config) {
@@ -328,6 +381,10 @@ public final class WorkerRuntime {
             return;
         }
         if (terminated.getCount() == 0) {
+            if (globalThread != null) {
+                globalThread.close();
+            }
+            globals.all().values().forEach(g -> g.store().close());
             updater.close();
             // Native memory shared by the stores; only safe once every thread closed its stores.
             stores.close();

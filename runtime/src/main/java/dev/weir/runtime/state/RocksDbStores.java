@@ -63,12 +63,29 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
         if (table.options().store() == TableOptions.Store.IN_MEMORY) {
             return new Opened(new InMemoryByteStore(), true);
         }
-        Path dir = storeDir(task, table);
-        String name = table.name() + "@" + task;
-        String holder = open.putIfAbsent(dir, "task " + task + " on thread " + Thread.currentThread().getName());
+        return open(storeDir(task, table), table.name() + "@" + task, "table \"" + table.name() + "\" for task " + task,
+                "task " + task + " on thread " + Thread.currentThread().getName());
+    }
+
+    /**
+     * Opens (creating if needed) this worker's RocksDB copy of a global table, under
+     * {@code <app dir>/global/<table>}; {@link #globalDir()} holds its checkpoint.
+     */
+    public Opened openGlobal(dev.weir.dsl.GlobalTable<?, ?> table) {
+        return open(globalDir().resolve(table.name()), table.name() + "@global", "global table \"" + table.name() + "\"",
+                "the global thread");
+    }
+
+    /** Where the worker's global tables live. */
+    public Path globalDir() {
+        return appDir.resolve("global");
+    }
+
+    private Opened open(Path dir, String name, String what, String owner) {
+        String holder = open.putIfAbsent(dir, owner);
         if (holder != null) {
-            throw new StoreLockedException("The store of table \"" + table.name() + "\" for task " + task + " in " + dir
-                    + " is still open by " + holder + " of this worker", null);
+            throw new StoreLockedException("The store of " + what + " in " + dir + " is still open by " + holder
+                    + " of this worker", null);
         }
         try {
             boolean existed = Files.isDirectory(dir) && !isEmpty(dir);
@@ -77,8 +94,8 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
                 return new Opened(new RocksDbStore(name, dir, options(), () -> open.remove(dir)), !existed);
             } catch (RocksDBException e) {
                 if (!isCorruption(e)) {
-                    throw new StoreLockedException("RocksDB cannot open the store of table \"" + table.name() + "\" for task "
-                            + task + " in " + dir + " (" + e.getMessage() + "); " + holderHint(e, dir), e);
+                    throw new StoreLockedException("RocksDB cannot open the store of " + what + " in " + dir + " ("
+                            + e.getMessage() + "); " + holderHint(e, dir), e);
                 }
                 log.warn("RocksDB store {} in {} is corrupt ({}); deleting it to rebuild it from the changelog", name, dir,
                         e.getMessage());
@@ -88,12 +105,10 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
             }
         } catch (IOException e) {
             open.remove(dir);
-            throw new UncheckedIOException("Cannot open the store of table \"" + table.name() + "\" for task " + task + " in "
-                    + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot open the store of " + what + " in " + dir + ": " + e.getMessage(), e);
         } catch (RocksDBException e) {
             open.remove(dir);
-            throw new IllegalStateException("Cannot open the store of table \"" + table.name() + "\" for task " + task + " in "
-                    + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot open the store of " + what + " in " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             open.remove(dir);
             throw e;

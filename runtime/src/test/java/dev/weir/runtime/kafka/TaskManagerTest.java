@@ -39,7 +39,7 @@ class TaskManagerTest {
         StateUpdater updater = new StateUpdater("updater", topology.appId(), restoreConsumer, new SimpleMeterRegistry(), Duration.ZERO);
         WorkerConfig config = WorkerConfig.builder("mock").guarantee(guarantee).build();
         TaskManager tm = TaskManager.create("thread", topology, config, null, consumer, () -> producer, updater,
-                StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry());
+                StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry(), dev.weir.runtime.engine.GlobalStores.none());
         consumer.assign(List.of(NOTES));
         tm.handleAssignment(List.of(NOTES));
         tm.checkStateUpdater();
@@ -69,6 +69,35 @@ class TaskManagerTest {
 
     private static void process(TaskManager tm, long offset, String value) {
         tm.process("notes", 0, offset, 0, Headers.create(), utf8("k"), utf8(value));
+    }
+
+    @Test
+    void noTaskStartsBeforeTheGlobalTablesAreReadAndThenEachSeesThem() {
+        App app = App.create("priced");
+        Topic<String, String> notes = app.topic("notes", Serdes.string(), Serdes.string());
+        dev.weir.dsl.GlobalTable<String, String> products = app.globalTable(app.topic("products", Serdes.string(), Serdes.string()));
+        app.stream(notes).leftJoin(products, (k, v) -> v, (v, p) -> v + "=" + p).to(app.topic("out", Serdes.string(), Serdes.string()));
+        Topology topology = app.topology();
+        dev.weir.runtime.engine.GlobalStore store = new dev.weir.runtime.engine.GlobalStore(products,
+                dev.weir.runtime.engine.InMemoryByteStore.concurrent());
+        dev.weir.runtime.engine.GlobalStores globals = new dev.weir.runtime.engine.GlobalStores(Map.of("products", store));
+        StateUpdater updater = new StateUpdater("updater", topology.appId(), restoreConsumer, new SimpleMeterRegistry(), Duration.ZERO);
+        MockProducer<byte[], byte[]> producer = producer(true);
+        TaskManager tm = TaskManager.create("thread", topology, WorkerConfig.builder("mock").build(), null, consumer, () -> producer,
+                updater, StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry(), globals);
+        consumer.assign(List.of(NOTES));
+        tm.handleAssignment(List.of(NOTES));
+        tm.checkStateUpdater();
+        assertThat(tm.allRunning()).as("a task while the global thread still reads its tables").isFalse();
+        assertThat(consumer.paused()).containsExactly(NOTES);
+
+        store.apply(utf8("p1"), utf8("lamp"));
+        globals.markReady();
+        tm.checkStateUpdater();
+        assertThat(tm.allRunning()).isTrue();
+        assertThat(consumer.paused()).isEmpty();
+        process(tm, 0, "p1");
+        assertThat(producer.history()).extracting(r -> text(r.value())).containsExactly("p1=lamp");
     }
 
     @Test
@@ -165,7 +194,7 @@ class TaskManagerTest {
         Topology topology = copies();
         StateUpdater updater = new StateUpdater("updater", topology.appId(), restoreConsumer, new SimpleMeterRegistry(), Duration.ZERO);
         TaskManager tm = TaskManager.create("thread", topology, WorkerConfig.builder("mock").build(), null, refusing,
-                () -> producer(true), updater, StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry());
+                () -> producer(true), updater, StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry(), dev.weir.runtime.engine.GlobalStores.none());
         refusing.assign(List.of(NOTES));
         tm.handleAssignment(List.of(NOTES));
         process(tm, 0, "a");
@@ -248,7 +277,7 @@ class TaskManagerTest {
             }
         };
         TaskManager tm = TaskManager.create("thread", topology, WorkerConfig.builder("mock").guarantee(guarantee).build(), null,
-                consumer, () -> producer(true), updater, provider, () -> now, new SimpleMeterRegistry());
+                consumer, () -> producer(true), updater, provider, () -> now, new SimpleMeterRegistry(), dev.weir.runtime.engine.GlobalStores.none());
         consumer.assign(List.of(NOTES));
         tm.handleAssignment(List.of(NOTES));
         for (int i = 0; i < 10 && !tm.allRunning(); i++) {

@@ -57,7 +57,7 @@ class TimeOrderTest {
         restoreConsumer.updateEndOffsets(Map.of(changelog, 0L));
         StateUpdater updater = new StateUpdater("updater", "shop", restoreConsumer, new SimpleMeterRegistry(), Duration.ZERO);
         TaskManager tm = TaskManager.create("thread", app.topology(), WorkerConfig.builder("mock").maxTaskIdle(maxTaskIdle).build(),
-                null, consumer, () -> producer, updater, StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry());
+                null, consumer, () -> producer, updater, StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry(), dev.weir.runtime.engine.GlobalStores.none());
         consumer.assign(List.of(ORDERS, CUSTOMERS));
         consumer.updateBeginningOffsets(Map.of(ORDERS, 0L, CUSTOMERS, 0L));
         consumer.updateEndOffsets(Map.of(ORDERS, 0L, CUSTOMERS, 0L));
