@@ -134,6 +134,19 @@ public interface Stream<K, V> {
     <A> Stream<Windowed<K>, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator);
 
     /**
+     * {@link #aggregate(WindowedTable, BiFunction)} for any windows, sliding and session ones
+     * included: {@code merger} combines two aggregates of a key (of two sessions a record merges,
+     * of the records of a sliding window, each first aggregated on its own from the table's default),
+     * earlier one first. {@code count}, {@code sum} and {@code reduce} bring their own.
+     *
+     * <pre>{@code
+     * byUser.aggregate(sessions, (pages, click) -> pages + 1, Long::sum)
+     * }</pre>
+     */
+    <A> Stream<Windowed<K>, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator,
+                                         java.util.function.BinaryOperator<A> merger);
+
+    /**
      * Sets each record's event-time timestamp from its value (e.g. a field), so that windows and
      * sinks use it: {@code stream.withTimestamps(e -> e.occurredAt().toEpochMilli())}.
      */

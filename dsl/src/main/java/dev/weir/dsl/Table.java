@@ -64,7 +64,7 @@ public final class Table<K, V> implements TableHandle {
         this.defaultValue = defaultValue;
         this.options = Objects.requireNonNull(options, "options");
         // Windowed changelogs and join buffers also delete by time: their records are useless once expired.
-        long timeBound = windowing != null ? windowing.size() + windowing.expires() : retentionMs;
+        long timeBound = windowing != null ? windowing.closeAfter() + windowing.expires() : retentionMs;
         this.changelog = Topic.internal(appId + "-" + name + "-changelog", keySerde, valueSerde, timeBound < 0
                 ? TopicOptions.defaults().config("cleanup.policy", "compact")
                 : TopicOptions.defaults().config("cleanup.policy", "compact,delete")
@@ -82,6 +82,32 @@ public final class Table<K, V> implements TableHandle {
     public WindowedTable<K, V> hopping(java.time.Duration size, java.time.Duration step) {
         checkPlain();
         Windowing w = Windowing.of(size, step);
+        return new WindowedTable<>(withWindowing(w), w, WindowedTable.RelativeTo.EVENT);
+    }
+
+    /**
+     * Sliding windows, as Kafka Streams' {@code SlidingWindows.ofTimeDifference...}: a window for
+     * each record's time difference ({@code [t - difference, t]}), updated by every record within
+     * it, so two records of a key share a window exactly when their times differ by at most
+     * {@code difference}. Aggregates into it ({@code count}, {@code sum}, {@code reduce}, or
+     * {@code aggregate} with a merger) forward each window a record changes.
+     */
+    public WindowedTable<K, V> sliding(java.time.Duration difference) {
+        checkPlain();
+        Windowing w = Windowing.sliding(difference);
+        return new WindowedTable<>(withWindowing(w), w, WindowedTable.RelativeTo.EVENT);
+    }
+
+    /**
+     * Session windows, as Kafka Streams' {@code SessionWindows.ofInactivityGap...} and Faust
+     * users' request: a key's records with no pause longer than {@code gap} form a session from
+     * its first record to its last; a record within the gap of two sessions merges them (the
+     * aggregate's merger combines their values, and the old sessions are forwarded as deleted,
+     * with a null value, before the merged one).
+     */
+    public WindowedTable<K, V> session(java.time.Duration gap) {
+        checkPlain();
+        Windowing w = Windowing.session(gap);
         return new WindowedTable<>(withWindowing(w), w, WindowedTable.RelativeTo.EVENT);
     }
 

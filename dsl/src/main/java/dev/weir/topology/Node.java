@@ -93,14 +93,25 @@ public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNod
      * Updates {@code table}: for each record, {@code aggregator} computes the key's new value from
      * its current value (the table's default when it has none) and the record's value; the
      * node stores it and forwards a record with the new value (count, sum, reduce, aggregate).
+     * Sliding and session windows also need {@code merger}, which combines two aggregates of one
+     * key (of sessions that merge, of the records of a sliding window); sliding windows keep each
+     * record's own aggregate in {@code records} while windows may still take it. Both are null
+     * otherwise.
      */
     record TableNode(String name, Table<?, ?> table, String operation,
-                     java.util.function.BiFunction<Object, Object, Object> aggregator) implements Node {
+                     java.util.function.BiFunction<Object, Object, Object> aggregator,
+                     java.util.function.BiFunction<Object, Object, Object> merger, Table<?, ?> records) implements Node {
         public TableNode {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(operation, "operation");
             Objects.requireNonNull(aggregator, "aggregator");
+        }
+
+        /** A table node of a plain or fixed-window table. */
+        public TableNode(String name, Table<?, ?> table, String operation,
+                         java.util.function.BiFunction<Object, Object, Object> aggregator) {
+            this(name, table, operation, aggregator, null, null);
         }
 
         @Override

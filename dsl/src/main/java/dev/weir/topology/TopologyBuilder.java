@@ -93,6 +93,18 @@ public final class TopologyBuilder {
     }
 
     /**
+     * Adds a table node into a sliding or session windowed table: {@code merger} combines two
+     * aggregates of a key; {@code records} (sliding windows only, else null) keeps each record's
+     * own aggregate while windows may take it (see {@link Node.TableNode}).
+     */
+    public TopologyBuilder addTable(String name, Table<?, ?> table, String operation,
+                                    java.util.function.BiFunction<Object, Object, Object> aggregator,
+                                    java.util.function.BiFunction<Object, Object, Object> merger, Table<?, ?> records,
+                                    String... parentNames) {
+        return add(new Node.TableNode(name, table, operation, aggregator, merger, records), List.of(parentNames));
+    }
+
+    /**
      * Adds a stream-table join: each record is joined with its key's value in {@code table}
      * ({@code joiner(record value, table value)}); with {@code left} a key without a value
      * is joined with null instead of dropped.
@@ -254,6 +266,20 @@ public final class TopologyBuilder {
                 }
             }
         }
+        for (Node node : nodes.values()) {
+            if (node instanceof Node.TableNode t && t.table().windowing() != null) {
+                dev.weir.dsl.Windowing.Kind kind = t.table().windowing().kind();
+                if (kind != dev.weir.dsl.Windowing.Kind.FIXED && t.merger() == null) {
+                    found.add("Table node \"" + node.name() + "\" aggregates into " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                            + " windowed table \"" + t.table().name() + "\" without a merger; such windows combine aggregates:"
+                            + " give one (aggregate(table, aggregator, merger)).");
+                }
+                if (kind == dev.weir.dsl.Windowing.Kind.SLIDING && t.records() == null) {
+                    found.add("Table node \"" + node.name() + "\" aggregates into sliding windowed table \"" + t.table().name()
+                            + "\" without a table of the records' own aggregates; add it with addTable(..., merger, records, ...).");
+                }
+            }
+        }
         // A global table's topic is read by every worker's global thread, not by tasks: a stream of it would see each record twice over.
         Map<String, dev.weir.dsl.GlobalTable<?, ?>> globals = new LinkedHashMap<>();
         for (Node node : nodes.values()) {
@@ -348,7 +374,7 @@ public final class TopologyBuilder {
     /** The tables a node uses. */
     static List<Table<?, ?>> tablesOf(Node n) {
         if (n instanceof Node.TableNode t) {
-            return List.of(t.table());
+            return t.records() == null ? List.of(t.table()) : List.of(t.table(), t.records());
         }
         if (n instanceof Node.StreamTableJoin j) {
             return List.of(j.table());

@@ -126,4 +126,66 @@ class WindowsOnKafkaTest {
             }
         }
     }
+    private static App sessionAndSlidingApp() {
+        App app = App.create("windows-kinds-it");
+        Topic<String, String> visits = app.topic("visits", Serdes.string(), Serdes.string());
+        Topic<String, String> clicks = app.topic("clicks", Serdes.string(), Serdes.string());
+        Serde<Windowed<String>> keys = Windowed.serde(Serdes.string());
+        WindowedTable<String, Long> sessions = app.table("visit-sessions", Serdes.string(), Serdes.longs(), 0L)
+                .session(Duration.ofMinutes(5)).grace(Duration.ofMinutes(10));
+        WindowedTable<String, Long> sliding = app.table("clicks-sliding", Serdes.string(), Serdes.longs(), 0L)
+                .sliding(Duration.ofSeconds(10)).grace(Duration.ofMinutes(10));
+        app.stream(visits).count(sessions).to(app.topic("sessions", keys, Serdes.longs()));
+        app.stream(clicks).count(sliding).to(app.topic("sliding", keys, Serdes.longs()));
+        return app;
+    }
+
+    private static void send(String servers, String topic, String key, long timestamp) {
+        try (KafkaProducer<byte[], byte[]> p = KafkaIO.producer(servers)) {
+            p.send(new ProducerRecord<>(topic, null, timestamp, KafkaIO.utf8(key), KafkaIO.utf8("x")));
+        }
+    }
+
+    /** Records of a windowed count topic as "key [start, last] count" in seconds after T0 (null for a deleted session). */
+    private static List<String> windows(String servers, String topic, int atLeast) {
+        Serde<Windowed<String>> keys = Windowed.serde(Serdes.string());
+        return KafkaIO.readUntil(servers, topic, Duration.ofSeconds(30), r -> r.size() >= atLeast,
+                        java.util.Map.of("isolation.level", "read_committed")).stream()
+                .map(r -> {
+                    Windowed<String> w = keys.deserialize(r.key());
+                    return w.key() + " [" + (w.start() - T0) / 1000 + ", " + (w.end() - 1 - T0) / 1000 + "] "
+                            + (r.value() == null ? null : Serdes.longs().deserialize(r.value()));
+                }).toList();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void sessionsAndSlidingWindowsPickUpOnAnotherWorkerFromTheirRestoredState() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("visits", 2);
+            kafka.createTopic("clicks", 2);
+            // One partition each: windowed keys of one key hash apart, and the assertions read in order.
+            kafka.createTopic("sessions", 1);
+            kafka.createTopic("sliding", 1);
+            String servers = kafka.bootstrapServers();
+            WorkerConfig.Builder config = WorkerConfig.builder(servers).guarantee(Guarantee.EXACTLY_ONCE);
+
+            try (Worker first = Worker.start(sessionAndSlidingApp().topology(), config.stateDir(dir.resolve("first")).build())) {
+                send(servers, "visits", "ada", T0);
+                send(servers, "visits", "ada", T0 + 2 * MIN);
+                send(servers, "clicks", "ada", T0 + 100_000);
+                send(servers, "clicks", "ada", T0 + 105_000);
+                assertThat(windows(servers, "sessions", 3)).containsExactly("ada [0, 0] 1", "ada [0, 0] null", "ada [0, 120] 2");
+                assertThat(windows(servers, "sliding", 3)).containsExactly("ada [90, 100] 1", "ada [95, 105] 2", "ada [100, 110] 1");
+            }
+
+            // A worker with an empty state directory: the session and the sliding records come from the changelogs.
+            try (Worker second = Worker.start(sessionAndSlidingApp().topology(), config.stateDir(dir.resolve("second")).build())) {
+                send(servers, "visits", "ada", T0 + 4 * MIN);          // within the gap of the restored session: it grows
+                send(servers, "clicks", "ada", T0 + 112_000);          // its window [102, 112] holds the restored 105
+                assertThat(windows(servers, "sessions", 5)).endsWith("ada [0, 120] null", "ada [0, 240] 3");
+                assertThat(windows(servers, "sliding", 5)).endsWith("ada [102, 112] 2", "ada [105, 115] 1");
+            }
+        }
+    }
 }

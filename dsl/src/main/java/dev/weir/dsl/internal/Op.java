@@ -91,7 +91,12 @@ sealed interface Op {
      * count, sum, reduce, aggregate, toTable into {@code table}: {@code aggregator} maps (current
      * value, record value) to the new value.
      */
-    record Aggregate(Op parent, String kind, Table<?, ?> table, BiFunction<Object, Object, Object> aggregator) implements Op {
+    record Aggregate(Op parent, String kind, Table<?, ?> table, BiFunction<Object, Object, Object> aggregator,
+                     BiFunction<Object, Object, Object> merger, Table<?, ?> records) implements Op {
+        Aggregate(Op parent, String kind, Table<?, ?> table, BiFunction<Object, Object, Object> aggregator) {
+            this(parent, kind, table, aggregator, null, null);
+        }
+
         @Override
         public List<Op> parents() {
             return List.of(parent);
@@ -104,7 +109,11 @@ sealed interface Op {
 
         @Override
         public void compile(TopologyBuilder b, String name, String[] parents, Function<Table<?, ?>, String[]> writers) {
-            b.addTable(name, table, kind, aggregator, parents);
+            if (merger == null) {
+                b.addTable(name, table, kind, aggregator, parents);
+            } else {
+                b.addTable(name, table, kind, aggregator, merger, records, parents);
+            }
         }
     }
 

@@ -28,6 +28,7 @@ public final class StreamGraph {
     private final Map<String, Op> sources = new LinkedHashMap<>();
     private final Map<String, Table<?, ?>> tables = new LinkedHashMap<>();
     private final Map<String, dev.weir.dsl.GlobalTable<?, ?>> globalTables = new LinkedHashMap<>();
+    private final java.util.Set<String> recordsTables = new java.util.HashSet<>();
 
     private final JoinBuffers joinBuffers;
 
@@ -50,6 +51,26 @@ public final class StreamGraph {
                     + tables.get(name) + "; give the join another name");
         }
         declare(t);
+        return t;
+    }
+
+    /**
+     * The table of a sliding windowed table's records (each one's own aggregate), {@code <table>-records}: one per
+     * table, shared by every aggregate into it.
+     */
+    Table<?, ?> recordsTable(Table<?, ?> windowed, long retentionMs) {
+        String name = windowed.name() + "-records";
+        Table<?, ?> existing = tables.get(name);
+        if (existing != null && recordsTables.contains(name)) {
+            return existing;
+        }
+        if (existing != null) {
+            throw new IllegalArgumentException("Sliding windowed table \"" + windowed.name() + "\" keeps its records in an internal"
+                    + " table \"" + name + "\", a name already used by table " + existing + "; rename one of the two tables");
+        }
+        Table<?, ?> t = joinBuffers.create(name, windowed.keySerde(), windowed.valueSerde(), windowed.options(), retentionMs);
+        declare(t);
+        recordsTables.add(name);
         return t;
     }
 

@@ -274,34 +274,69 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
 
     @Override
     public Stream<Windowed<K>, Long> count(WindowedTable<K, Long> table) {
-        return windowed(Objects.requireNonNull(table, "table"), "count", (agg, v) -> (agg == null ? 0L : (Long) agg) + 1L);
+        return windowed(Objects.requireNonNull(table, "table"), "count", (agg, v) -> (agg == null ? 0L : (Long) agg) + 1L,
+                StreamImpl::sumLongs);
     }
 
     @Override
     public Stream<Windowed<K>, Long> sum(WindowedTable<K, Long> table, java.util.function.ToLongFunction<? super V> amount) {
         Objects.requireNonNull(amount, "amount");
         return windowed(Objects.requireNonNull(table, "table"), "sum",
-                (agg, v) -> (agg == null ? 0L : (Long) agg) + amount.applyAsLong((V) v));
+                (agg, v) -> (agg == null ? 0L : (Long) agg) + amount.applyAsLong((V) v), StreamImpl::sumLongs);
+    }
+
+    private static Object sumLongs(Object a, Object b) {
+        return (a == null ? 0L : (Long) a) + (b == null ? 0L : (Long) b);
     }
 
     @Override
     public Stream<Windowed<K>, V> reduce(WindowedTable<K, V> table, java.util.function.BinaryOperator<V> reducer) {
         Objects.requireNonNull(reducer, "reducer");
-        return windowed(Objects.requireNonNull(table, "table"), "reduce", (agg, v) -> agg == null ? v : reducer.apply((V) agg, (V) v));
+        BiFunction<Object, Object, Object> reduce = (agg, v) -> agg == null ? v : v == null ? agg : reducer.apply((V) agg, (V) v);
+        return windowed(Objects.requireNonNull(table, "table"), "reduce", reduce, reduce);
     }
 
     @Override
     public <A> Stream<Windowed<K>, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator) {
         Objects.requireNonNull(aggregator, "aggregator");
-        return windowed(Objects.requireNonNull(table, "table"), "aggregate", (agg, v) -> aggregator.apply((A) agg, (V) v));
+        Objects.requireNonNull(table, "table");
+        if (table.windowing().kind() != dev.weir.dsl.Windowing.Kind.FIXED) {
+            throw new IllegalArgumentException("Table \"" + table.table().name() + "\" has " + table.windowing()
+                    + " windows, which combine aggregates (of merging sessions, of a sliding window's records): use"
+                    + " aggregate(table, aggregator, merger) with a merger that combines two aggregates");
+        }
+        return windowed(table, "aggregate", (agg, v) -> aggregator.apply((A) agg, (V) v), null);
     }
 
-    /** An aggregate into a windowed table: its output keys are windowed keys, with their serde. */
+    @Override
+    public <A> Stream<Windowed<K>, A> aggregate(WindowedTable<K, A> table, BiFunction<? super A, ? super V, ? extends A> aggregator,
+                                                java.util.function.BinaryOperator<A> merger) {
+        Objects.requireNonNull(aggregator, "aggregator");
+        Objects.requireNonNull(merger, "merger");
+        return windowed(Objects.requireNonNull(table, "table"), "aggregate", (agg, v) -> aggregator.apply((A) agg, (V) v),
+                (a, b) -> merger.apply((A) a, (A) b));
+    }
+
+    /**
+     * An aggregate into a windowed table: its output keys are windowed keys, with their serde.
+     * Sliding and session windows get the merger; sliding ones a table of each record's own
+     * aggregate ({@code <table>-records}), kept while a window may still take the record.
+     */
     private <A> Stream<Windowed<K>, A> windowed(WindowedTable<K, A> windowed, String operation,
-                                               BiFunction<Object, Object, Object> aggregator) {
+                                               BiFunction<Object, Object, Object> aggregator,
+                                               BiFunction<Object, Object, Object> merger) {
         Table<K, A> table = windowed.table();
         graph.checkDeclared(table);
-        return next(new Op.Aggregate(node, operation, table, aggregator), Windowed.serde(table.keySerde()), table.valueSerde());
+        dev.weir.dsl.Windowing w = windowed.windowing();
+        Op op;
+        if (w.kind() == dev.weir.dsl.Windowing.Kind.FIXED) {
+            op = new Op.Aggregate(node, operation, table, aggregator);
+        } else {
+            Table<?, ?> records = w.kind() == dev.weir.dsl.Windowing.Kind.SLIDING
+                    ? graph.recordsTable(table, 2 * w.difference() + w.grace()) : null;
+            op = new Op.Aggregate(node, operation, table, aggregator, merger, records);
+        }
+        return next(op, Windowed.serde(table.keySerde()), table.valueSerde());
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.dsl.App;
+import dev.weir.dsl.Stream;
 import dev.weir.dsl.GlobalTable;
 import dev.weir.dsl.JoinWindows;
 import dev.weir.dsl.StreamJoined;
@@ -134,6 +135,42 @@ class ReadmeExamplesTest {
             d.input(purchases).send("ada", new Purchase("p1", 2)).send("bob", new Purchase("p7", 1));
             assertThat(d.output(lines).readValues()).containsExactly("lamp x2");
             assertThat(d.globalTable(products)).containsOnlyKeys("p1");
+        }
+    }
+
+    @Test
+    void slidingAndSessionWindows() {
+        App app = App.create("clicks-app");
+        Topic<String, ClickEvent> clicks = app.topic("clickevents", Serdes.string(), Serdes.json(ClickEvent.class));
+        // --- README "Windows", sliding and session ---
+        Topic<Windowed<String>, Long> sessionCounts = app.topic("session-counts", Windowed.serde(Serdes.string()), Serdes.longs());
+        Topic<Windowed<String>, Long> burstCounts = app.topic("burst-counts", Windowed.serde(Serdes.string()), Serdes.longs());
+        WindowedTable<String, Long> sessions = app.table("click-sessions", Serdes.string(), Serdes.longs(), 0L)
+                .session(Duration.ofMinutes(30))                  // a user's clicks with no pause longer than 30 minutes
+                .grace(Duration.ofMinutes(5));
+        WindowedTable<String, Long> bursts = app.table("click-bursts", Serdes.string(), Serdes.longs(), 0L)
+                .sliding(Duration.ofMinutes(10));                 // every set of a user's clicks within 10 minutes
+        WindowedTable<String, String> paths = app.table("session-paths", Serdes.string(), Serdes.string(), "")
+                .session(Duration.ofMinutes(30)).grace(Duration.ofMinutes(5));
+
+        Stream<String, ClickEvent> byUser = app.stream(clicks);  // keyed by email
+        byUser.count(sessions).to(sessionCounts);                 // a merge forwards the old sessions as tombstones first
+        byUser.count(bursts).to(burstCounts);
+        byUser.aggregate(paths, (path, e) -> path + " " + e.uri(),
+                         (earlier, later) -> earlier + later);     // the merger combines two sessions' values
+        // --- end ---
+
+        Instant t = Instant.parse("2026-01-01T10:00:00Z");
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            String ada = "ada@example.com";
+            d.input(clicks).send(ada, new ClickEvent(ada, t.toString(), "/home", 1), t)
+                    .send(ada, new ClickEvent(ada, t.toString(), "/cart", 1), t.plus(Duration.ofMinutes(34)))   // a new session
+                    .send(ada, new ClickEvent(ada, t.toString(), "/pay", 1), t.plus(Duration.ofMinutes(30)));   // late, bridges them
+            assertThat(d.output(sessionCounts).readValues()).containsExactly(1L, 1L, null, null, 3L);
+            assertThat(d.table(paths).windows(ada)).containsExactly(
+                    Map.entry(new Window(t.toEpochMilli(), t.plus(Duration.ofMinutes(34)).toEpochMilli() + 1), " /home /pay /cart"));
+            // [t-10m, t] = 1, [t+24m, t+34m] = 1, then /pay: [t+24m, t+34m] = 2 and [t+30m+1ms, t+40m+1ms] = 1 ([t+20m, t+30m] closed).
+            assertThat(d.output(burstCounts).readValues()).containsExactly(1L, 1L, 2L, 1L);
         }
     }
 

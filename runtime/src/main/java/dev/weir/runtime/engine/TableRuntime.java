@@ -78,6 +78,14 @@ final class TableRuntime {
     /** Windowed tables: window start to the (composite) keys that have a value in it. */
     private final TreeMap<Long, Set<ByteBuffer>> windows = new TreeMap<>();
     private final Windowing windowing;
+    /**
+     * Session tables lay their store keys out as {@code DATA + key bytes + start + end} and index
+     * {@link #windows} by the end (the anchor a session closes by) rather than the start; this
+     * index finds a key's sessions by start.
+     */
+    private final boolean session;
+    private final Map<ByteBuffer, TreeMap<Long, Long>> sessionsByKey = new HashMap<>();
+    /** The anchor (window start; session end) of the last window closed. */
     private long lastClosedStart = Long.MIN_VALUE;
     /**
      * Windowed tables: the highest event time written to this table. Windows close and expire by
@@ -97,12 +105,17 @@ final class TableRuntime {
         this.keySerde = this.table.keySerde();
         this.valueSerde = this.table.valueSerde();
         this.windowing = table.windowing();
+        this.session = windowing != null && windowing.kind() == Windowing.Kind.SESSION;
         if (windowing != null) {
             // After a restore the store holds windows the index must know, or they would never expire,
             // and the table's clock, or windows closed before would close (and call back) again.
             store.forEach((k, v) -> {
                 if (k.length > 0 && k[0] == DATA) {
-                    windows.computeIfAbsent(windowStart(k), s -> new HashSet<>()).add(ByteBuffer.wrap(k));
+                    ByteBuffer composite = ByteBuffer.wrap(k);
+                    windows.computeIfAbsent(windowStart(k), s -> new HashSet<>()).add(composite);
+                    if (session) {
+                        indexSession(composite, true);
+                    }
                 } else if (ByteBuffer.wrap(k).equals(CLOCK_KEY) && v != null && v.length == 16) {
                     ByteBuffer b = ByteBuffer.wrap(v);
                     observedTime = b.getLong();
@@ -145,6 +158,67 @@ final class TableRuntime {
         return ByteBuffer.wrap(b.array());
     }
 
+    private static final int SESSION_SUFFIX = 16;
+
+    private ByteBuffer sessionKey(ByteBuffer keyBytes, long start, long end) {
+        ByteBuffer k = keyBytes.duplicate();
+        k.rewind();
+        ByteBuffer b = ByteBuffer.allocate(1 + k.remaining() + SESSION_SUFFIX);
+        b.put(DATA).put(k).putLong(start).putLong(end);
+        return ByteBuffer.wrap(b.array());
+    }
+
+    /** Adds (or removes) a session's store key to the index by key. */
+    private void indexSession(ByteBuffer composite, boolean add) {
+        byte[] c = composite.array();
+        ByteBuffer keyBytes = ByteBuffer.wrap(Arrays.copyOfRange(c, 1, c.length - SESSION_SUFFIX));
+        long start = composite.getLong(c.length - SESSION_SUFFIX);
+        long end = composite.getLong(c.length - 8);
+        if (add) {
+            sessionsByKey.computeIfAbsent(keyBytes, x -> new TreeMap<>()).put(start, end);
+        } else {
+            TreeMap<Long, Long> sessions = sessionsByKey.get(keyBytes);
+            if (sessions != null && sessions.remove(start, end) && sessions.isEmpty()) {
+                sessionsByKey.remove(keyBytes);
+            }
+        }
+    }
+
+    /** The sessions of {@code key} (as {@code [start, end]}) that end at or after {@code from} and start at or before {@code to}, earliest first. */
+    List<long[]> sessions(Object key, long from, long to) {
+        TreeMap<Long, Long> sessions = sessionsByKey.get(key(key));
+        if (sessions == null) {
+            return List.of();
+        }
+        List<long[]> out = new java.util.ArrayList<>();
+        for (Map.Entry<Long, Long> e : sessions.headMap(to, true).entrySet()) {
+            if (e.getValue() >= from) {
+                out.add(new long[] {e.getKey(), e.getValue()});
+            }
+        }
+        return out;
+    }
+
+    /** The value of {@code key}'s session {@code [start, end]}, or null. */
+    Object getSession(Object key, long start, long end) {
+        return read(sessionKey(key(key), start, end));
+    }
+
+    /** Sets {@code key}'s session {@code [start, end]} to {@code value}; null deletes it. */
+    void putSession(Object key, long start, long end, Object value, long timestamp) {
+        ByteBuffer k = sessionKey(key(key), start, end);
+        indexSession(k, value != null);
+        putWindow(k, end, value, timestamp);
+    }
+
+    /** The window a store key of this windowed table stands for. */
+    private Window windowOf(ByteBuffer composite, long anchor) {
+        if (session) {
+            return new Window(composite.getLong(composite.array().length - SESSION_SUFFIX), anchor + 1);
+        }
+        return new Window(anchor, anchor + windowing.size());
+    }
+
     /** The value of {@code key} in the window starting at {@code windowStart}, or null. */
     Object getWindow(Object key, long windowStart) {
         requireWindowed();
@@ -159,6 +233,18 @@ final class TableRuntime {
         requireWindowed();
         Map<Window, Object> out = new java.util.LinkedHashMap<>();
         if (fromStart > toStart) {
+            return out;
+        }
+        if (session) {
+            TreeMap<Long, Long> sessions = sessionsByKey.get(key(key));
+            if (sessions != null) {
+                for (Map.Entry<Long, Long> e : sessions.subMap(fromStart, true, toStart, true).entrySet()) {
+                    Object v = getSession(key, e.getKey(), e.getValue());
+                    if (v != null) {
+                        out.put(new Window(e.getKey(), e.getValue() + 1), v);
+                    }
+                }
+            }
             return out;
         }
         for (Map.Entry<Long, Set<ByteBuffer>> e : windows.subMap(fromStart, true, toStart, true).entrySet()) {
@@ -222,7 +308,8 @@ final class TableRuntime {
         if (windowing == null || windows.isEmpty()) {
             return;
         }
-        long size = windowing.size();
+        long size = windowing.closeAfter();
+        int suffix = session ? SESSION_SUFFIX : 8;
         for (Map.Entry<Long, Set<ByteBuffer>> e : windows.tailMap(lastClosedStart, false).entrySet()) {
             long start = e.getKey();
             if (start + size + windowing.grace() > streamTime) {
@@ -231,10 +318,10 @@ final class TableRuntime {
             if (windowing.onClose() != null || windowing.emitFinal()) {
                 for (ByteBuffer k : List.copyOf(e.getValue())) {
                     byte[] composite = k.array();
-                    byte[] keyBytes = Arrays.copyOfRange(composite, 1, composite.length - 8);
+                    byte[] keyBytes = Arrays.copyOfRange(composite, 1, composite.length - suffix);
                     Object value = read(k);
                     closer.close(windowing, keyBytes, () -> keySerde.deserialize(changelog, Headers.empty(), keyBytes),
-                            new Window(start, start + size), value == null ? table.defaultValue() : value);
+                            windowOf(k, start), value == null ? table.defaultValue() : value);
                 }
             }
             lastClosedStart = start;
@@ -243,6 +330,9 @@ final class TableRuntime {
         while (!windows.isEmpty() && windows.firstKey() + size + windowing.expires() <= streamTime) {
             Map.Entry<Long, Set<ByteBuffer>> first = windows.pollFirstEntry();
             for (ByteBuffer k : first.getValue()) {
+                if (session) {
+                    indexSession(k, false);
+                }
                 write(k, null, streamTime);
             }
         }
@@ -279,7 +369,7 @@ final class TableRuntime {
 
     /** Whether the window starting at {@code windowStart} still accepts writes: its end plus grace has not passed. */
     boolean accepts(long windowStart) {
-        return windowStart + windowing.size() + windowing.grace() > observedTime;
+        return windowStart + windowing.closeAfter() + windowing.grace() > observedTime;
     }
 
     Table<?, ?> table() {

@@ -42,6 +42,7 @@ final class TaskGraph {
         List<ProcessorRunner> processors = new ArrayList<>();
         Map<String, TableRunner> finalEmitters = new HashMap<>();
         Map<String, StreamJoinRunner.Join> streamJoins = new HashMap<>();
+        Map<String, JoinBuffer> recordBuffers = new HashMap<>();
         for (String name : sub.nodes()) {
             Node node = topology.node(name);
             NodeRunner runner;
@@ -60,7 +61,9 @@ final class TaskGraph {
             } else if (node instanceof Node.Sink s) {
                 runner = new WriterRunner(name, state, s.topic(), s.keySelector(), false);
             } else if (node instanceof Node.TableNode t) {
-                TableRunner tr = new TableRunner(name, state, tables.get(t.table().name()), t.aggregator());
+                JoinBuffer records = t.records() == null ? null : recordBuffers.computeIfAbsent(t.records().name(),
+                        r -> new JoinBuffer(tables.get(r), TableRunner.recordsKeptFor(t.table().windowing())));
+                TableRunner tr = new TableRunner(name, state, tables.get(t.table().name()), t.aggregator(), t.merger(), records);
                 if (tr.emitsFinal()) {
                     finalEmitters.put(t.table().name(), tr);
                 }
