@@ -164,6 +164,43 @@ public final class App {
     }
 
     /**
+     * Joins two tables by a foreign key, as Kafka Streams' {@code KTable.join(other,
+     * foreignKeyExtractor, joiner)}: each value of {@code left} names a key of {@code right}
+     * ({@code foreignKey}, null for none), and the result stream, keyed by the left key, gets
+     * {@code joiner(left value, right value)} whenever either side changes a joined pair, and a
+     * tombstone when a left key stops joining (deleted, its foreign key changed to one the right
+     * table lacks, or the right key deleted). The tables need not be co-partitioned: each left key
+     * subscribes to its foreign key through the internal topic {@code <app>-<name>-subscription}
+     * (partitioned like {@code right}) and the right side answers through
+     * {@code <app>-<name>-response} (partitioned like {@code left}); a stale answer (the left value
+     * changed since it was asked for) is dropped. Its nodes are {@code <name>.subscribe},
+     * {@code .lookup}, {@code .right}, {@code .join} and {@code <name>}.
+     *
+     * <pre>{@code
+     * app.join("order-customers", orders, customers, Order::customerId, (order, customer) -> order.id() + " " + customer.name())
+     *    .toTable(orderDetails);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when a table is windowed, undeclared, or both are the same
+     */
+    public <K1, V1, K2, V2, VR> Stream<K1, VR> join(String name, Table<K1, V1> left, Table<K2, V2> right,
+                                                   java.util.function.Function<? super V1, ? extends K2> foreignKey,
+                                                   java.util.function.BiFunction<? super V1, ? super V2, ? extends VR> joiner) {
+        return StreamImpl.foreignKeyJoin(graph, name, left, right, foreignKey, joiner, false);
+    }
+
+    /**
+     * {@link #join(String, Table, Table, java.util.function.Function, java.util.function.BiFunction)}
+     * that keeps every left key: {@code joiner(left value, null)} while its foreign key is null or
+     * missing from {@code right}; a tombstone when {@code left} deletes it.
+     */
+    public <K1, V1, K2, V2, VR> Stream<K1, VR> leftJoin(String name, Table<K1, V1> left, Table<K2, V2> right,
+                                                       java.util.function.Function<? super V1, ? extends K2> foreignKey,
+                                                       java.util.function.BiFunction<? super V1, ? super V2, ? extends VR> joiner) {
+        return StreamImpl.foreignKeyJoin(graph, name, left, right, foreignKey, joiner, true);
+    }
+
+    /**
      * Joins two tables on their key, as Kafka Streams' {@code KTable.join}: whenever either
      * table changes a key (through an aggregate or {@code toTable} of this app) and both tables
      * hold it, the result stream gets {@code joiner(left value, right value)} under the key; when a

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * edges live in the topology, not in the nodes.
  */
 public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNode, Node.Repartition, Node.TableNode,
-        Node.StreamTableJoin, Node.TableTableJoin, Node.StreamStreamJoin, Node.GlobalTableJoin, Node.Sink {
+        Node.StreamTableJoin, Node.TableTableJoin, Node.StreamStreamJoin, Node.GlobalTableJoin, Node.ForeignKeyJoin, Node.Sink {
 
     /** The node's name, unique in its topology and stable across builds of the same program. */
     String name();
@@ -212,6 +212,61 @@ public sealed interface Node permits Node.Source, Node.Filter, Node.ProcessorNod
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(keySelector, "keySelector");
             Objects.requireNonNull(joiner, "joiner");
+        }
+
+        @Override
+        public String kind() {
+            return "Join";
+        }
+    }
+
+    /** The four parts of a foreign-key join, in the order a left change passes them. */
+    enum ForeignKeyRole {
+        /**
+         * Below the left table's writers: for each change of a left key, an unsubscribe to its old foreign key
+         * and a subscription to its new one, to the subscription topic; a tombstone (or, for a left join with no
+         * foreign key, the joiner's value with null) straight to the result. Keeps each left key's foreign key in
+         * {@code foreignKeys}.
+         */
+        SUBSCRIBE,
+        /** Reads the subscription topic: keeps the subscriptions in {@code subscriptions} and answers each with the right value. */
+        LOOKUP,
+        /** Below the right table's writers: answers every subscription of a changed right key with its new value. */
+        RIGHT_CHANGE,
+        /** Reads the response topic: joins an answer with the left value it was asked for, unless that value changed since. */
+        RESULT
+    }
+
+    /**
+     * One part of a foreign-key table-table join, as Kafka Streams' {@code KTable.join(other,
+     * foreignKeyExtractor, joiner)}: the left table's value names a key of the right table
+     * ({@code foreignKey}), and the result, keyed by the left key, is {@code joiner(left value,
+     * right value)}, kept up to date under changes and deletes of either side. The tables need not
+     * be co-partitioned: subscriptions travel to the right table's tasks through one internal
+     * topic and answers come back through another. {@code role} says which part this node is.
+     */
+    record ForeignKeyJoin(String name, ForeignKeyRole role, Table<?, ?> left, Table<?, ?> right, Table<?, ?> foreignKeys,
+                          Table<?, ?> subscriptions, java.util.function.Function<Object, Object> foreignKey,
+                          BiFunction<Object, Object, Object> joiner, boolean leftJoin) implements Node {
+        public ForeignKeyJoin {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(left, "left");
+            Objects.requireNonNull(right, "right");
+            Objects.requireNonNull(foreignKeys, "foreignKeys");
+            Objects.requireNonNull(subscriptions, "subscriptions");
+            Objects.requireNonNull(foreignKey, "foreignKey");
+            Objects.requireNonNull(joiner, "joiner");
+        }
+
+        /** The tables this part uses (so its sub-topology holds them). */
+        public java.util.List<Table<?, ?>> tables() {
+            return switch (role) {
+                case SUBSCRIBE -> java.util.List.of(foreignKeys);
+                case LOOKUP -> java.util.List.of(subscriptions, right);
+                case RIGHT_CHANGE -> java.util.List.of(subscriptions);
+                case RESULT -> java.util.List.of(left);
+            };
         }
 
         @Override

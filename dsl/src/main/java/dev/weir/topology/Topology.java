@@ -218,6 +218,15 @@ public final class Topology {
             return "Join: " + j.name() + " (" + j.joinKind().name().toLowerCase(java.util.Locale.ROOT) + " table join, "
                     + (j.left() ? "left" : "right") + " side, with table " + j.other().name() + ")";
         }
+        if (n instanceof Node.ForeignKeyJoin j) {
+            String part = switch (j.role()) {
+                case SUBSCRIBE -> "subscribes each key of table " + j.left().name() + " to its foreign key";
+                case LOOKUP -> "answers subscriptions from table " + j.right().name();
+                case RIGHT_CHANGE -> "answers the subscribers of each changed key of table " + j.right().name();
+                case RESULT -> "joins the answers with table " + j.left().name();
+            };
+            return "Join: " + j.name() + " (" + (j.leftJoin() ? "left " : "") + "foreign-key join: " + part + ")";
+        }
         if (n instanceof Node.GlobalTableJoin j) {
             return "Join: " + j.name() + " (" + (j.left() ? "left join" : "join") + " with global table " + j.table().name()
                     + ", store: " + j.table().options().store() + ")";

@@ -124,6 +124,15 @@ public final class TopologyBuilder {
         return add(new Node.GlobalTableJoin(name, table, keySelector, joiner, left), List.of(parentNames));
     }
 
+    /** Adds one part of a foreign-key join (see {@link Node.ForeignKeyJoin}). */
+    public TopologyBuilder addForeignKeyJoin(String name, Node.ForeignKeyRole role, Table<?, ?> left, Table<?, ?> right,
+                                             Table<?, ?> foreignKeys, Table<?, ?> subscriptions,
+                                             java.util.function.Function<Object, Object> foreignKey,
+                                             BiFunction<Object, Object, Object> joiner, boolean leftJoin, String... parentNames) {
+        return add(new Node.ForeignKeyJoin(name, role, left, right, foreignKeys, subscriptions, foreignKey, joiner, leftJoin),
+                List.of(parentNames));
+    }
+
     /**
      * Adds one side of a table-table join: below the nodes that write {@code table}, it joins each
      * change with the key's value in {@code other} (see {@link Node.TableTableJoin}).
@@ -316,6 +325,13 @@ public final class TopologyBuilder {
                 found.add("Join \"" + node.name() + "\" has nothing to join: no aggregate or toTable(...) of this app writes table \""
                         + j.table().name() + "\" (changes made with table.put in agents do not reach a join); feed both tables with"
                         + " stream.toTable(table) or an aggregate.");
+            } else if (node instanceof Node.ForeignKeyJoin j && parents.get(node.name()).isEmpty()) {
+                Table<?, ?> t = j.role() == Node.ForeignKeyRole.SUBSCRIBE ? j.left() : j.right();
+                found.add("Foreign-key join \"" + node.name() + "\" has nothing to join: no aggregate or toTable(...) of this app writes"
+                        + " table \"" + t.name() + "\" (changes made with table.put in agents do not reach a join); feed both tables"
+                        + " with stream.toTable(table) or an aggregate.");
+            } else if (node instanceof Node.ForeignKeyJoin) {
+                continue;          // the parts after a subscription topic follow from its first part, reported above
             } else {
                 found.add(node.kind() + " \"" + node.name() + "\" has no path from a source; connect it to a stream or remove it.");
             }
@@ -384,6 +400,9 @@ public final class TopologyBuilder {
         }
         if (n instanceof Node.StreamStreamJoin j) {
             return List.of(j.table(), j.other());
+        }
+        if (n instanceof Node.ForeignKeyJoin j) {
+            return j.tables();
         }
         if (n instanceof Node.ProcessorNode p) {
             return p.tables();

@@ -135,6 +135,42 @@ sealed interface Op {
         }
     }
 
+    /**
+     * A foreign-key join named {@code name}: its subscribe part below the left table's writers, its
+     * right-change part below the right table's, the subscription and response topics between
+     * them, and a node named {@code name} that merges the results.
+     */
+    record ForeignKeyJoin(String name, Table<?, ?> left, Table<?, ?> right, Table<?, ?> foreignKeys, Table<?, ?> subscriptions,
+                          dev.weir.dsl.Topic<?, ?> subscriptionTopic, dev.weir.dsl.Topic<?, ?> responseTopic,
+                          Function<Object, Object> foreignKey, BiFunction<Object, Object, Object> joiner, boolean leftJoin)
+            implements Op {
+        @Override
+        public List<Op> parents() {
+            return List.of();
+        }
+
+        @Override
+        public String operation() {
+            return (leftJoin ? "leftJoin(" : "join(") + left.name() + ", " + right.name() + ", foreign key)";
+        }
+
+        @Override
+        public void compile(TopologyBuilder b, String nodeName, String[] parents, Function<Table<?, ?>, String[]> writers) {
+            b.addForeignKeyJoin(nodeName + ".subscribe", dev.weir.topology.Node.ForeignKeyRole.SUBSCRIBE, left, right, foreignKeys,
+                    subscriptions, foreignKey, joiner, leftJoin, writers.apply(left));
+            b.addRepartition(nodeName + ".subscription", subscriptionTopic, null, nodeName + ".subscribe");
+            b.addForeignKeyJoin(nodeName + ".lookup", dev.weir.topology.Node.ForeignKeyRole.LOOKUP, left, right, foreignKeys,
+                    subscriptions, foreignKey, joiner, leftJoin, nodeName + ".subscription");
+            b.addForeignKeyJoin(nodeName + ".right", dev.weir.topology.Node.ForeignKeyRole.RIGHT_CHANGE, left, right, foreignKeys,
+                    subscriptions, foreignKey, joiner, leftJoin, writers.apply(right));
+            b.addRepartition(nodeName + ".response", responseTopic, null, nodeName + ".lookup", nodeName + ".right");
+            b.addForeignKeyJoin(nodeName + ".join", dev.weir.topology.Node.ForeignKeyRole.RESULT, left, right, foreignKeys,
+                    subscriptions, foreignKey, joiner, leftJoin, nodeName + ".response");
+            b.addProcessor(nodeName, operation(), Processors.PassThrough::new, false, List.of(), nodeName + ".subscribe",
+                    nodeName + ".join");
+        }
+    }
+
     /** A join of each record with the value its key selector names in a global table. */
     record GlobalJoin(Op parent, dev.weir.dsl.GlobalTable<?, ?> table, BiFunction<Object, Object, Object> keySelector,
                       BiFunction<Object, Object, Object> joiner, boolean left) implements Op {

@@ -47,7 +47,7 @@ public final class StreamGraph {
     Table<?, ?> joinBuffer(String name, Serde<?> keySerde, Serde<?> valueSerde, TableOptions options, long retentionMs) {
         Table<?, ?> t = joinBuffers.create(name, keySerde, valueSerde, options, retentionMs);
         if (tables.containsKey(name)) {
-            throw new IllegalArgumentException("The stream join buffer \"" + name + "\" takes a name already used by table "
+            throw new IllegalArgumentException("The join's internal table \"" + name + "\" takes a name already used by table "
                     + tables.get(name) + "; give the join another name");
         }
         declare(t);
@@ -72,6 +72,11 @@ public final class StreamGraph {
         declare(t);
         recordsTables.add(name);
         return t;
+    }
+
+    /** Declares an internal table of a join ({@code <join>-...}), changelogged and compacted; its name is taken. */
+    Table<?, ?> internalTable(String name, Serde<?> keySerde, Serde<?> valueSerde, TableOptions options) {
+        return joinBuffer(name, keySerde, valueSerde, options, -1);
     }
 
     public String appId() {

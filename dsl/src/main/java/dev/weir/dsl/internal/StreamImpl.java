@@ -65,12 +65,8 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     }
 
     /** A table-table join named {@code name}: the stream of its results (null values when a key stops joining). */
-    public static <K, V1, V2, VR> Stream<K, VR> tableJoin(StreamGraph graph, String name, Table<K, V1> left, Table<K, V2> right,
-                                                          BiFunction<? super V1, ? super V2, ? extends VR> joiner,
-                                                          dev.weir.topology.Node.JoinKind kind) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(joiner, "joiner");
-        String operation = kind.name().toLowerCase(java.util.Locale.ROOT) + "Join";
+    /** Two plain, declared, different tables. */
+    private static void checkJoinable(StreamGraph graph, String name, Table<?, ?> left, Table<?, ?> right, String operation) {
         checkPlain(left, operation);
         checkPlain(right, operation);
         graph.checkDeclared(left);
@@ -79,6 +75,39 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
             throw new IllegalArgumentException(operation + " \"" + name + "\" joins table \"" + left.name() + "\" with itself;"
                     + " join two different tables");
         }
+    }
+
+    /** A foreign-key join of two tables of the app (see {@link dev.weir.topology.Node.ForeignKeyJoin}). */
+    public static <K1, V1, K2, V2, VR> Stream<K1, VR> foreignKeyJoin(StreamGraph graph, String name, Table<K1, V1> left,
+                                                                     Table<K2, V2> right,
+                                                                     java.util.function.Function<? super V1, ? extends K2> foreignKey,
+                                                                     BiFunction<? super V1, ? super V2, ? extends VR> joiner,
+                                                                     boolean leftJoin) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(foreignKey, "foreignKey");
+        Objects.requireNonNull(joiner, "joiner");
+        checkJoinable(graph, name, left, right, leftJoin ? "leftJoin" : "join");
+        Table<?, ?> foreignKeys = graph.internalTable(name + "-foreign-keys", left.keySerde(), dev.weir.serdes.Serdes.bytes(),
+                left.options());
+        Table<?, ?> subscriptions = graph.internalTable(name + "-subscriptions", dev.weir.serdes.Serdes.bytes(),
+                dev.weir.serdes.Serdes.bytes(), right.options());
+        dev.weir.dsl.Topic<?, ?> subscriptionTopic = dev.weir.dsl.Topic.internal(graph.appId() + "-" + name + "-subscription",
+                right.keySerde(), dev.weir.serdes.Serdes.bytes(), dev.weir.dsl.TopicOptions.defaults());
+        dev.weir.dsl.Topic<?, ?> responseTopic = dev.weir.dsl.Topic.internal(graph.appId() + "-" + name + "-response",
+                left.keySerde(), dev.weir.serdes.Serdes.bytes(), dev.weir.dsl.TopicOptions.defaults());
+        java.util.function.Function<Object, Object> fk = v -> foreignKey.apply((V1) v);
+        BiFunction<Object, Object, Object> erased = (a, b) -> joiner.apply((V1) a, (V2) b);
+        Op.ForeignKeyJoin op = graph.add(new Op.ForeignKeyJoin(name, left, right, foreignKeys, subscriptions, subscriptionTopic,
+                responseTopic, fk, erased, leftJoin), name);
+        return new StreamImpl<>(graph, op, left.keySerde(), null);
+    }
+
+    public static <K, V1, V2, VR> Stream<K, VR> tableJoin(StreamGraph graph, String name, Table<K, V1> left, Table<K, V2> right,
+                                                          BiFunction<? super V1, ? super V2, ? extends VR> joiner,
+                                                          dev.weir.topology.Node.JoinKind kind) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(joiner, "joiner");
+        checkJoinable(graph, name, left, right, kind.name().toLowerCase(java.util.Locale.ROOT) + "Join");
         BiFunction<Object, Object, Object> erased = (a, b) -> joiner.apply((V1) a, (V2) b);
         Op.TableJoin op = graph.add(new Op.TableJoin(name, left, right, erased, kind), name);
         return new StreamImpl<>(graph, op, left.keySerde(), null);

@@ -87,6 +87,31 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void foreignKeyJoin() {
+        App app = App.create("shop");
+        // --- README "Joins", a foreign key ---
+        Topic<String, Purchase> purchaseTopic = app.topic("purchase-log", Serdes.string(), Serdes.json(Purchase.class));  // by purchase id
+        Topic<String, Product> catalog = app.topic("catalog", Serdes.string(), Serdes.json(Product.class));              // by product id
+        Table<String, Purchase> purchasesById = app.table("purchases", Serdes.string(), Serdes.json(Purchase.class), null);
+        Table<String, Product> productsById = app.table("catalog", Serdes.string(), Serdes.json(Product.class), null);
+        app.stream(purchaseTopic).toTable(purchasesById);
+        app.stream(catalog).toTable(productsById);
+
+        app.join("purchase-products", purchasesById, productsById, Purchase::productId,   // also leftJoin(...)
+                 (purchase, product) -> purchase.quantity() + " x " + product.name())
+           .to(app.topic("purchase-lines", Serdes.string(), Serdes.string()));           // keyed by purchase id
+        // --- end ---
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            Topic<String, String> lines = app.topic("purchase-lines", Serdes.string(), Serdes.string());
+            d.input(catalog).send("p1", new Product("lamp", 2500));
+            d.input(purchaseTopic).send("u1", new Purchase("p1", 2));
+            d.input(catalog).send("p1", new Product("desk lamp", 2500));
+            assertThat(d.output(lines).readValues()).containsExactly("2 x lamp", "2 x desk lamp");
+        }
+    }
+
+    @Test
     void streamStreamJoin() {
         App app = App.create("shop");
         // --- README "Joins", two streams ---

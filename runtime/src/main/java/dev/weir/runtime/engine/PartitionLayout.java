@@ -67,7 +67,10 @@ public final class PartitionLayout {
             for (Node n : topology.nodes()) {
                 if (n instanceof Node.Repartition r && !counts.containsKey(r.topic().name())) {
                     OptionalInt explicit = r.topic().options().partitionCount();
-                    Integer count = explicit.isPresent() ? Integer.valueOf(explicit.getAsInt()) : writerCount(topology, r, counts);
+                    Integer count = explicit.isPresent() ? Integer.valueOf(explicit.getAsInt()) : readerCount(topology, r, counts);
+                    if (count == null && !explicit.isPresent()) {
+                        count = writerCount(topology, r, counts);
+                    }
                     if (count != null) {
                         counts.put(r.topic().name(), count);
                         changed = true;
@@ -104,6 +107,25 @@ public final class PartitionLayout {
             throw new IllegalStateException("Cannot run app \"" + topology.appId() + "\": " + String.join(" ", problems));
         }
         return new PartitionLayout(Collections.unmodifiableMap(counts), Collections.unmodifiableMap(tasks));
+    }
+
+    /**
+     * The count of the application topics the reader of {@code r} reads besides it, if any: a repartition topic
+     * must be co-partitioned with them (the subscription topic of a foreign-key join with the right table's
+     * topic, say), whatever its writers read.
+     */
+    private static Integer readerCount(Topology topology, Node.Repartition r, Map<String, Integer> counts) {
+        for (SubTopology sub : topology.subTopologies()) {
+            if (sub.sourceTopics().contains(r.topic().name())) {
+                for (String t : sub.sourceTopics()) {
+                    Topic<?, ?> other = topology.topics().get(t);
+                    if (!t.equals(r.topic().name()) && other != null && !other.isInternal() && counts.containsKey(t)) {
+                        return counts.get(t);
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static Integer writerCount(Topology topology, Node.Repartition r, Map<String, Integer> counts) {

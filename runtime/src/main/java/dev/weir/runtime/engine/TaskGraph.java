@@ -43,6 +43,7 @@ final class TaskGraph {
         Map<String, TableRunner> finalEmitters = new HashMap<>();
         Map<String, StreamJoinRunner.Join> streamJoins = new HashMap<>();
         Map<String, JoinBuffer> recordBuffers = new HashMap<>();
+        Map<String, ForeignKeyJoin.Subscriptions> subscriptions = new HashMap<>();
         for (String name : sub.nodes()) {
             Node node = topology.node(name);
             NodeRunner runner;
@@ -76,6 +77,8 @@ final class TaskGraph {
                 StreamJoinRunner.Join join = streamJoins.computeIfAbsent(leftTable,
                         t -> new StreamJoinRunner.Join(tables.get(leftTable), tables.get(rightTable), j.windows()));
                 runner = new StreamJoinRunner(name, state, join, j);
+            } else if (node instanceof Node.ForeignKeyJoin j) {
+                runner = ForeignKeyJoin.runner(j, state, tables, subscriptions);
             } else if (node instanceof Node.GlobalTableJoin j) {
                 runner = new GlobalJoinRunner(name, state, globals.get(j.table().name()), j.keySelector(), j.joiner(), j.left());
             } else if (node instanceof Node.TableTableJoin j) {
