@@ -188,6 +188,52 @@ class SlidingSessionWindowTest {
     }
 
     @Test
+    void sessionsEndUpTheSameWhateverOrderTheRecordsCameInWithinGrace() {
+        long[] minutes = {0, 3, 4, 12, 13, 30, 33, 36, 41, 50, 51, 70};
+        Map<Window, Long> inOrder = sessionResult(minutes, 0);
+        assertThat(inOrder).hasSize(5).containsEntry(new Window(T0 + 30 * MIN, T0 + 41 * MIN + 1), 4L);
+        for (int seed = 1; seed <= 5; seed++) {
+            assertThat(sessionResult(minutes, seed)).as("shuffle %d", seed).isEqualTo(inOrder);
+        }
+    }
+
+    private static Map<Window, Long> sessionResult(long[] minutes, long seed) {
+        App app = App.create("windows");
+        Topic<String, String> clicks = app.topic("clicks", Serdes.string(), Serdes.string());
+        WindowedTable<String, Long> sessions = app.table("counts", Serdes.string(), Serdes.longs(), 0L)
+                .session(Duration.ofMinutes(5)).grace(Duration.ofHours(2)).expires(Duration.ofHours(3));
+        app.stream(clicks).count(sessions).foreach(v -> { });
+        List<Long> order = new ArrayList<>();
+        for (long m : minutes) {
+            order.add(m);
+        }
+        if (seed != 0) {
+            Collections.shuffle(order, new Random(seed));
+        }
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            for (long m : order) {
+                d.input(clicks).send("k", "v", T0 + m * MIN);
+            }
+            return new java.util.HashMap<>(d.table(sessions).windows("k"));
+        }
+    }
+
+    @Test
+    void aSlidingWindowEmitsOnceWhenItClosesUnderEmitFinal() {
+        WindowedTable<String, Long> sliding = counts(Store.IN_MEMORY).sliding(Duration.ofSeconds(10)).emitFinal();
+        collect(app.stream(clicks).count(sliding));
+
+        try (TestDriver d = TestDriver.create(app.topology())) {
+            d.input(clicks).send("k", "a", T0 + 100 * S);
+            assertThat(taken()).isEmpty();
+            d.input(clicks).send("k", "b", T0 + 105 * S);           // the table's clock passes 100: [90, 100] is final
+            assertThat(taken()).containsExactly("k[90,100]=1");
+            d.input(clicks).send("other", "x", T0 + 120 * S);       // past every window of k
+            assertThat(taken()).containsExactly("k[95,105]=2", "k[100,110]=1");
+        }
+    }
+
+    @Test
     void slidingAndSessionWindowsNeedAMergerForAGeneralAggregate() {
         WindowedTable<String, Long> sessions = counts(Store.ROCKSDB).session(Duration.ofMinutes(5));
         assertThatThrownBy(() -> app.stream(clicks).aggregate(sessions, (n, v) -> n + 1))
