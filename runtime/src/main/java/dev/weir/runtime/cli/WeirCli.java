@@ -42,18 +42,31 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The command line behind {@code app.main(args)}: {@code worker}, {@code describe}, {@code send}.
+ * The command line behind {@code app.main(args)}: {@code worker}, {@code describe},
+ * {@code check-upgrade}, {@code send}.
  * Found by {@link App#run(String...)} through {@link ServiceLoader}.
  */
 public final class WeirCli implements AppLauncher {
 
     @Override
     public int run(App app, String... args) {
+        return run(app, null, null, args);
+    }
+
+    /** {@link #run(App, String...)} writing to {@code out} and {@code err} (null: the standard streams). */
+    int run(App app, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Root(app)).setCommandName(app.id());
         cli.addSubcommand("worker", new WorkerCommand(app));
         cli.addSubcommand("describe", new DescribeCommand(app));
+        cli.addSubcommand("check-upgrade", new CheckUpgradeCommand(app));
         cli.addSubcommand("send", new SendCommand(app));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        if (out != null) {
+            cli.setOut(out);            // after the subcommands: picocli passes it to those it has now
+        }
+        if (err != null) {
+            cli.setErr(err);
+        }
         return cli.execute(args);
     }
 
@@ -69,7 +82,7 @@ public final class WeirCli implements AppLauncher {
 
         @Override
         public Integer call() {
-            spec.commandLine().getErr().println("App \"" + app.id() + "\": name a command (worker, describe, send).");
+            spec.commandLine().getErr().println("App \"" + app.id() + "\": name a command (worker, describe, check-upgrade, send).");
             spec.commandLine().usage(spec.commandLine().getErr());
             return 2;
         }
@@ -274,7 +287,8 @@ public final class WeirCli implements AppLauncher {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--format", defaultValue = "text", description = "text, mermaid or dot (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--format", defaultValue = "text",
+                description = "text, mermaid, dot or json (the stable form check-upgrade reads; default: ${DEFAULT-VALUE}).")
         String format;
 
         DescribeCommand(App app) {
@@ -288,12 +302,58 @@ public final class WeirCli implements AppLauncher {
                 case "text" -> t.describe();
                 case "mermaid" -> t.toMermaid();
                 case "dot" -> t.toDot();
+                case "json" -> TopologyJson.write(t);
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "Unknown --format \"" + format + "\"; use text, mermaid or dot");
+                        "Unknown --format \"" + format + "\"; use text, mermaid, dot or json");
             };
             spec.commandLine().getOut().print(text);
             spec.commandLine().getOut().flush();
             return 0;
+        }
+    }
+
+    @Command(name = "check-upgrade", mixinStandardHelpOptions = true,
+            description = "Compares this app's topology with the one it runs now (its `describe --format json`) and lists every"
+                    + " change that would lose or corrupt state or split data, and the safe ones. Exit code 0 only when nothing"
+                    + " breaks, 1 when something does, 2 when the file cannot be read.")
+    static final class CheckUpgradeCommand implements Callable<Integer> {
+        private final App app;
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--against", required = true, paramLabel = "FILE",
+                description = "The deployed topology, as written by `describe --format json`.")
+        Path against;
+
+        CheckUpgradeCommand(App app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            com.fasterxml.jackson.databind.JsonNode previous;
+            try {
+                previous = TopologyJson.read(Files.readString(against), against.toString());
+            } catch (IOException e) {
+                err.println("Cannot read --against " + against + ": " + e.getMessage());
+                err.flush();
+                return 2;
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                err.flush();
+                return 2;
+            }
+            List<UpgradeCheck.Finding> findings = UpgradeCheck.compare(previous, TopologyJson.describe(app.topology()));
+            long breaking = findings.stream().filter(UpgradeCheck.Finding::breaking).count();
+            findings.stream().filter(UpgradeCheck.Finding::breaking).forEach(out::println);
+            findings.stream().filter(f -> !f.breaking()).forEach(out::println);
+            out.println(breaking == 0
+                    ? "No change breaks the state of app \"" + app.id() + "\" (" + findings.size() + " safe changes)."
+                    : breaking + " change(s) would break app \"" + app.id() + "\"; do not deploy this version over " + against + ".");
+            out.flush();
+            return breaking == 0 ? 0 : 1;
         }
     }
 
