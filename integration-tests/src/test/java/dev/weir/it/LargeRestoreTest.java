@@ -55,9 +55,29 @@ class LargeRestoreTest {
             long started = System.nanoTime();
             try (Worker worker = Worker.start(Counts.app(app).topology(),
                     Chaos.workerConfig(servers, dir.resolve("worker"), Guarantee.AT_LEAST_ONCE)
-                            .consumerConfig("max.poll.interval.ms", 1000).build())) {
-                KafkaIO.await("the restore to finish and every task to run", Duration.ofSeconds(180),
-                        () -> worker.runningTasks().size() == 2 * PARTITIONS || worker.state() != Worker.State.RUNNING);
+                            .consumerConfig("max.poll.interval.ms", 1000).webPort(0).build())) {
+                // The web endpoint says the worker is not ready while it restores, and what it waits for, then that it is.
+                String web = worker.webAddress().orElseThrow();
+                java.util.List<String> notReady = new java.util.ArrayList<>();
+                java.util.List<String> restoreMetrics = new java.util.ArrayList<>();
+                KafkaIO.await("the restore to finish and every task to run", Duration.ofSeconds(180), () -> {
+                    try {
+                        java.net.http.HttpResponse<String> ready = WebEndpointOnKafkaTest.get(web, "/ready", null);
+                        if (ready.statusCode() == 503) {
+                            notReady.add(ready.body());
+                            String metrics = WebEndpointOnKafkaTest.get(web, "/metrics", null).body();
+                            metrics.lines().filter(l -> l.startsWith("weir_restore_remaining")).forEach(restoreMetrics::add);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return worker.runningTasks().size() == 2 * PARTITIONS || worker.state() != Worker.State.RUNNING;
+                });
+                assertThat(notReady).as("/ready while the tables restore").anySatisfy(b -> assertThat(b).contains("restoring"));
+                assertThat(restoreMetrics).as("restore progress on /metrics").anySatisfy(l -> assertThat(l).doesNotEndWith(" 0.0"));
+                KafkaIO.await("/ready once every task runs", Duration.ofSeconds(10),
+                        () -> { try { return WebEndpointOnKafkaTest.get(web, "/ready", null).statusCode() == 200; }
+                                catch (Exception e) { return false; } });
                 long restoreMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 log.info("Restored {} keys in {} ms with max.poll.interval.ms=1000", KEYS, restoreMs);
                 assertThat(worker.state()).isEqualTo(Worker.State.RUNNING);

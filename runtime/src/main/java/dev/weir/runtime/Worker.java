@@ -64,6 +64,41 @@ public final class Worker implements AutoCloseable {
         return new Worker(WorkerRuntime.start(topology, config, metrics));
     }
 
+    /** The address ({@code host:port}) of the worker's web endpoint, if {@link WorkerConfig.Builder#webPort} turned it on. */
+    public Optional<String> webAddress() {
+        return runtime.webAddress();
+    }
+
+    /**
+     * The web endpoint of the worker that holds {@code key} of {@code table} now, as the group's
+     * last assignment said (each worker with a web endpoint advertises it); empty while unknown or
+     * when that worker serves none. Ask it with {@code GET http://<owner>/tables/<table>/<key>}.
+     */
+    public <K> Optional<String> ownerOf(dev.weir.dsl.Table<K, ?> table, K key) {
+        return runtime.ownerOf(runtime.taskOf(table, key));
+    }
+
+    /**
+     * Reads {@code key} of {@code table} from this worker's store (null when it has no value; for
+     * a windowed table use the web endpoint or the testkit). Runs on the stream thread that holds
+     * the key's task, so it waits up to about one poll.
+     *
+     * @throws IllegalStateException naming the owner when this worker does not run the key's task
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> V get(dev.weir.dsl.Table<K, V> table, K key) {
+        TaskId task = runtime.taskOf(table, key);
+        try {
+            return (V) runtime.read(task, table, key).orElseThrow(() -> new IllegalStateException("Key " + key + " of table \""
+                    + table.name() + "\" lives in task " + task + ", which this worker does not run"
+                    + runtime.ownerOf(task).map(o -> "; the worker at " + o + " does").orElse(" now"))).value();
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Reading key " + key + " of table \"" + table.name() + "\" failed: " + e, e);
+        }
+    }
+
     public State state() {
         return runtime.state();
     }

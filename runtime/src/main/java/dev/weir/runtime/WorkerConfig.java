@@ -49,9 +49,15 @@ public final class WorkerConfig {
     private final Map<String, Object> producerConfigs;
     private final long blockCacheBytes;
     private final long writeBufferBytes;
+    private final Integer webPort;
+    private final String webHost;
+    private final String webToken;
 
     private WorkerConfig(Builder b) {
         this.blockCacheBytes = b.blockCacheBytes;
+        this.webPort = b.webPort;
+        this.webHost = b.webHost;
+        this.webToken = b.webToken;
         this.writeBufferBytes = b.writeBufferBytes;
         this.bootstrapServers = b.bootstrapServers;
         this.threads = b.threads;
@@ -144,9 +150,25 @@ public final class WorkerConfig {
         return writeBufferBytes;
     }
 
+    /** The port of the worker's web endpoint (tables, health, metrics, topology), or null when it has none (the default). */
+    public Integer webPort() {
+        return webPort;
+    }
+
+    /** The address the web endpoint binds and advertises to the other workers (default 127.0.0.1). */
+    public String webHost() {
+        return webHost;
+    }
+
+    /** The bearer token every web request must carry, or null for none. Never printed. */
+    public String webToken() {
+        return webToken;
+    }
+
     @Override
     public String toString() {
         return "WorkerConfig{bootstrapServers=" + bootstrapServers + ", threads=" + threads + ", stateDir=" + stateDir
+                + (webPort == null ? "" : ", web=" + webHost + ":" + webPort + (webToken == null ? "" : " (token)"))
                 + ", guarantee=" + guarantee + ", commitInterval=" + commitInterval + ", errorPolicy=" + errorPolicy
                 + (deadLetterTopic == null ? "" : ", deadLetterTopic=" + deadLetterTopic)
                 + ", clientConfigs=" + clientConfigs.keySet() + ", consumerConfigs=" + consumerConfigs.keySet()
@@ -169,6 +191,9 @@ public final class WorkerConfig {
         private final Map<String, Object> producerConfigs = new LinkedHashMap<>();
         private long blockCacheBytes = 64L << 20;
         private long writeBufferBytes = 32L << 20;
+        private Integer webPort;
+        private String webHost = "127.0.0.1";
+        private String webToken;
 
         private Builder(String bootstrapServers) {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -272,6 +297,38 @@ public final class WorkerConfig {
             }
             this.blockCacheBytes = blockCacheBytes;
             this.writeBufferBytes = writeBufferBytes;
+            return this;
+        }
+
+        /**
+         * Serves the worker's web endpoint on {@code port} (0: any free port, see
+         * {@code Worker.webAddress()}): {@code GET /tables/{table}/{key}} (answered by the worker that
+         * owns the key), {@code /health}, {@code /ready}, {@code /metrics} (Prometheus) and
+         * {@code /topology}. Off unless set.
+         */
+        public Builder webPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("webPort must be 0..65535, got " + port);
+            }
+            this.webPort = port;
+            return this;
+        }
+
+        /** The address the web endpoint binds and tells the other workers (default 127.0.0.1: this machine only). */
+        public Builder webHost(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("webHost must not be blank");
+            }
+            this.webHost = host;
+            return this;
+        }
+
+        /** Requires {@code Authorization: Bearer <token>} on every web request (also sent when forwarding to other workers). */
+        public Builder webToken(String token) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("webToken must not be blank");
+            }
+            this.webToken = token;
             return this;
         }
 

@@ -156,6 +156,18 @@ public final class WeirCli implements AppLauncher {
         @Option(names = "--embedded", description = "Start an embedded Kafka broker and create the app's topics on it.")
         boolean embedded;
 
+        @Option(names = "--web-port", description = "Serve /tables/{table}/{key}, /health, /ready, /metrics and /topology on this"
+                + " port (0: any free one; default: no web endpoint).")
+        Integer webPort;
+
+        @Option(names = "--web-host", defaultValue = "127.0.0.1",
+                description = "The address the web endpoint binds and advertises to the other workers (default: ${DEFAULT-VALUE}).")
+        String webHost;
+
+        @Option(names = "--web-token-file", paramLabel = "FILE",
+                description = "A file holding the bearer token every web request must carry.")
+        Path webTokenFile;
+
         @Option(names = "--partitions", defaultValue = "4",
                 description = "With --embedded: partitions of the app topics it creates (default: ${DEFAULT-VALUE}).")
         int partitions;
@@ -181,6 +193,17 @@ public final class WeirCli implements AppLauncher {
                     .guarantee(guarantee).clientConfigs(clientConfigs());
             if (commitIntervalMs != null) {
                 config.commitInterval(Duration.ofMillis(commitIntervalMs));
+            }
+            if (webPort != null) {
+                config.webPort(webPort).webHost(webHost);
+            }
+            if (webTokenFile != null) {
+                try {
+                    config.webToken(Files.readString(webTokenFile).trim());
+                } catch (IOException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "Cannot read --web-token-file " + webTokenFile
+                            + ": " + e.getMessage());
+                }
             }
             if (maxTaskIdleMs != null) {
                 if (maxTaskIdleMs < -1) {
@@ -215,6 +238,8 @@ public final class WeirCli implements AppLauncher {
             Runtime.getRuntime().addShutdownHook(hook);
             out.println("Worker of app \"" + app.id() + "\" running with " + threads + " thread(s), "
                     + GuaranteeConverter.text(guarantee) + ", against " + servers + "; Ctrl-C stops it.");
+            worker.webAddress().ifPresent(a -> out.println("Web endpoint at http://" + a + "/ (tables/{table}/{key}, health,"
+                    + " ready, metrics, topology)"));
             out.flush();
             worker.awaitTermination();
             if (worker.state() == Worker.State.FAILED) {

@@ -39,6 +39,8 @@ final class StreamThread implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
     private CountDownLatch terminated;
+    /** Reads of the tasks' tables asked for by other threads (the web endpoint), run here between polls. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> reads = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     StreamThread(String name, Topology topology, KafkaConsumer<byte[], byte[]> consumer, TaskManager taskManager,
                  java.util.function.Consumer<Throwable> onFatal) {
@@ -60,6 +62,36 @@ final class StreamThread implements Runnable {
     void shutdown() {
         running = false;
         consumer.wakeup();
+    }
+
+    /**
+     * Reads a running task's table on this thread, which alone may touch the task's state: the
+     * future completes after the next poll (within about 100 ms), with null when this thread does
+     * not run the task (any more).
+     */
+    <T> java.util.concurrent.CompletableFuture<T> read(dev.weir.runtime.engine.TaskId task,
+                                                       java.util.function.Function<dev.weir.runtime.engine.PartitionTask, T> read) {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        reads.add(() -> {
+            try {
+                dev.weir.runtime.engine.PartitionTask engine = taskManager.runningTaskIds().contains(task) ? taskManager.engine(task)
+                        : null;
+                result.complete(engine == null ? null : read.apply(engine));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        if (!thread.isAlive() && terminated != null && terminated.getCount() == 0) {
+            runReads();
+        }
+        return result;
+    }
+
+    private void runReads() {
+        Runnable r;
+        while ((r = reads.poll()) != null) {
+            r.run();
+        }
     }
 
     /** Tasks this thread holds now. */
@@ -85,6 +117,8 @@ final class StreamThread implements Runnable {
                     taskManager.punctuate();
                     taskManager.maybeCommit();
                     taskManager.checkStateUpdater();
+                    taskManager.recordLag();
+                    runReads();
                 } catch (WakeupException e) {
                     // shutdown() wakes the consumer wherever it blocks; the wake-up is used up here.
                     if (running) {

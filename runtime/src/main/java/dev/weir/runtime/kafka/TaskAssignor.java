@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +39,23 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     public static final String TOPOLOGY_CONFIG = "weir.internal.topology";
 
     private static final Logger log = LoggerFactory.getLogger(TaskAssignor.class);
+    /** Consumer config key: the worker's web endpoint ({@code host:port}) to advertise, if it has one. */
+    public static final String ENDPOINT_CONFIG = "weir.internal.endpoint";
+    /** Consumer config key: an {@code AtomicReference<Map<TaskId, String>>} the assignor keeps each task's owner endpoint in. */
+    public static final String OWNERS_CONFIG = "weir.internal.owners";
+
     private static final short VERSION = 1;
+    /** The user data's own format: 1, a task list; 2, a task list and the member's endpoint (subscriptions) or every member's (assignments). */
+    private static final short DATA_VERSION = 2;
 
     private Topology topology;
+    private String endpoint;
+    private java.util.concurrent.atomic.AtomicReference<Map<TaskId, String>> owners = new java.util.concurrent.atomic.AtomicReference<>(
+            Map.of());
     private volatile Set<TaskId> ownedTasks = Set.of();
 
     @Override
+    @SuppressWarnings("unchecked")
     public void configure(Map<String, ?> configs) {
         Object t = configs.get(TOPOLOGY_CONFIG);
         if (!(t instanceof Topology topo)) {
@@ -51,6 +63,12 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
                     + TOPOLOGY_CONFIG + "\"; it is set by Weir's worker, not meant to be configured by hand");
         }
         this.topology = topo;
+        Object e = configs.get(ENDPOINT_CONFIG);
+        this.endpoint = e == null ? null : e.toString();
+        Object o = configs.get(OWNERS_CONFIG);
+        if (o instanceof java.util.concurrent.atomic.AtomicReference<?> ref) {
+            this.owners = (java.util.concurrent.atomic.AtomicReference<Map<TaskId, String>>) ref;
+        }
     }
 
     @Override
@@ -70,12 +88,15 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
 
     @Override
     public ByteBuffer subscriptionUserData(Set<String> topics) {
-        return encode(ownedTasks);
+        return encode(ownedTasks, endpoint == null ? Map.of() : Map.of(endpoint, Set.of()));
     }
 
     @Override
     public void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {
         ownedTasks = decode(assignment.userData());
+        Map<TaskId, String> byTask = new HashMap<>();
+        endpoints(assignment.userData()).forEach((endpoint, tasks) -> tasks.forEach(t -> byTask.put(t, endpoint)));
+        owners.set(Map.copyOf(byTask));
     }
 
     @Override
@@ -83,6 +104,13 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         Map<String, Subscription> members = new TreeMap<>(groupSubscription.groupSubscription());
         List<TaskId> tasks = tasks(metadata);
         Map<String, Set<TaskId>> assigned = assignTasks(tasks, previousOwners(members), new ArrayList<>(members.keySet()));
+        // Every member learns which endpoint holds each task, as Kafka Streams' application.server.
+        Map<String, Set<TaskId>> byEndpoint = new TreeMap<>();
+        for (Map.Entry<String, Subscription> m : members.entrySet()) {
+            for (String ep : safeEndpoints(m.getKey(), m.getValue().userData())) {
+                byEndpoint.computeIfAbsent(ep, x -> new TreeSet<>()).addAll(assigned.get(m.getKey()));
+            }
+        }
         Map<String, Assignment> out = new HashMap<>();
         for (Map.Entry<String, Set<TaskId>> e : assigned.entrySet()) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -91,7 +119,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
                     partitions.add(new TopicPartition(topic, task.partition()));
                 }
             }
-            out.put(e.getKey(), new Assignment(partitions, encode(e.getValue())));
+            out.put(e.getKey(), new Assignment(partitions, encode(e.getValue(), byEndpoint)));
         }
         log.info("Assigned {} tasks of app {} to {} members: {}", tasks.size(), topology.appId(), members.size(), assigned);
         return new GroupAssignment(out);
@@ -174,15 +202,46 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     }
 
     static ByteBuffer encode(Set<TaskId> tasks) {
-        ByteBuffer buf = ByteBuffer.allocate(2 + 4 + tasks.size() * 8);
-        buf.putShort(VERSION);
-        buf.putInt(tasks.size());
-        for (TaskId t : tasks) {
-            buf.putInt(t.subTopology());
-            buf.putInt(t.partition());
+        return encode(tasks, Map.of());
+    }
+
+    /**
+     * Version 2: the version, a task list, then endpoints, each its UTF-8 length and bytes and a
+     * task list (a subscription names its own endpoint with no tasks; an assignment every
+     * member's, with the tasks it holds).
+     */
+    static ByteBuffer encode(Set<TaskId> tasks, Map<String, Set<TaskId>> endpoints) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        try {
+            out.writeShort(DATA_VERSION);
+            writeTasks(out, tasks);
+            out.writeInt(endpoints.size());
+            for (Map.Entry<String, Set<TaskId>> e : endpoints.entrySet()) {
+                out.writeUTF(e.getKey());
+                writeTasks(out, e.getValue());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);      // not from a byte array
         }
-        buf.flip();
-        return buf;
+        return ByteBuffer.wrap(bytes.toByteArray());
+    }
+
+    private static void writeTasks(java.io.DataOutputStream out, Set<TaskId> tasks) throws java.io.IOException {
+        out.writeInt(tasks.size());
+        for (TaskId t : tasks) {
+            out.writeInt(t.subTopology());
+            out.writeInt(t.partition());
+        }
+    }
+
+    private static Set<TaskId> readTasks(ByteBuffer buf) {
+        int n = buf.getInt();
+        Set<TaskId> out = new LinkedHashSet<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new TaskId(buf.getInt(), buf.getInt()));
+        }
+        return Collections.unmodifiableSet(out);
     }
 
     static Set<TaskId> decode(ByteBuffer data) {
@@ -191,15 +250,49 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         }
         ByteBuffer buf = data.duplicate();
         short version = buf.getShort();
-        if (version != VERSION) {
+        if (version != VERSION && version != DATA_VERSION) {
             throw new IllegalArgumentException("unknown task list version " + version);
         }
-        int n = buf.getInt();
-        Set<TaskId> out = new LinkedHashSet<>();
-        for (int i = 0; i < n; i++) {
-            out.add(new TaskId(buf.getInt(), buf.getInt()));
+        return readTasks(buf);
+    }
+
+    /** The endpoints in user data, with their tasks; none for version 1 (a member of a Weir before endpoints). */
+    static Map<String, Set<TaskId>> endpoints(ByteBuffer data) {
+        if (data == null || !data.hasRemaining()) {
+            return Map.of();
         }
-        return Collections.unmodifiableSet(out);
+        ByteBuffer buf = data.duplicate();
+        if (buf.getShort() != DATA_VERSION) {
+            return Map.of();
+        }
+        readTasks(buf);
+        int n = buf.getInt();
+        Map<String, Set<TaskId>> out = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            int len = buf.getShort() & 0xFFFF;
+            byte[] utf = new byte[len];
+            buf.get(utf);
+            out.put(decodeUtf(utf), readTasks(buf));
+        }
+        return out;
+    }
+
+    private static String decodeUtf(byte[] modifiedUtf8) {
+        try {
+            ByteBuffer b = ByteBuffer.allocate(2 + modifiedUtf8.length).putShort((short) modifiedUtf8.length).put(modifiedUtf8);
+            return new java.io.DataInputStream(new java.io.ByteArrayInputStream(b.array())).readUTF();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("unreadable endpoint in the task list", e);
+        }
+    }
+
+    private static Set<String> safeEndpoints(String member, ByteBuffer data) {
+        try {
+            return endpoints(data).keySet();
+        } catch (RuntimeException e) {
+            log.warn("Ignoring the unreadable endpoint of member {}: {}", member, e.toString());
+            return Set.of();
+        }
     }
 
     /** The tasks a set of partitions makes up (partition p of a topic belongs to task (reader, p)). */

@@ -122,6 +122,9 @@ public final class TaskManager {
     private volatile Set<TaskId> runningIds = Set.of();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private long processedSinceCommit;
+    private long lastLagUpdate;
+    private final Map<TopicPartition, Long> lags = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<TopicPartition> lagGauges = new HashSet<>();
     private long lastCommit;
     /** How many times the running tasks went back to their last commit: a batch being processed stops when it changes. */
     private long resets;
@@ -1076,6 +1079,33 @@ public final class TaskManager {
     public PartitionTask engine(TaskId id) {
         Task t = tasks.get(id);
         return t == null ? null : t.engine;
+    }
+
+    /**
+     * Updates {@code weir.consumer.lag} (records on the broker not yet fetched, per input
+     * partition this thread holds; NaN once it no longer holds it), at most once a second.
+     */
+    public void recordLag() {
+        long now = wallClock.getAsLong();
+        if (now - lastLagUpdate < 1000) {
+            return;
+        }
+        lastLagUpdate = now;
+        Set<TopicPartition> assigned = consumer.assignment();
+        lags.keySet().retainAll(assigned);
+        for (TopicPartition tp : assigned) {
+            java.util.OptionalLong l = lag.apply(tp);
+            if (l.isPresent()) {
+                if (lags.put(tp, l.getAsLong()) == null && lagGauges.add(tp)) {
+                    io.micrometer.core.instrument.Gauge.builder("weir.consumer.lag", lags,
+                                    m -> { Long v = m.get(tp); return v == null ? Double.NaN : v; })
+                            .tag("app", topology.appId()).tag("thread", threadName).tag("topic", tp.topic())
+                            .tag("partition", Integer.toString(tp.partition()))
+                            .description("Records of an input partition on the broker that this thread has not fetched yet")
+                            .register(metrics);
+                }
+            }
+        }
     }
 
     /** The wall-clock time of the next due callback of a running task, or {@code Long.MAX_VALUE}. */

@@ -75,6 +75,12 @@ public final class WorkerRuntime {
     private final StateUpdater updater;
     private final GlobalStores globals;
     private GlobalTableThread globalThread;
+    private dev.weir.runtime.engine.PartitionLayout layout;
+    private io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus;
+    private dev.weir.runtime.web.WebServer web;
+    /** Each task's owner endpoint, as the group's last assignment said (kept by the threads' assignors). */
+    private final java.util.concurrent.atomic.AtomicReference<Map<TaskId, String>> owners =
+            new java.util.concurrent.atomic.AtomicReference<>(Map.of());
     private volatile Worker.State state = Worker.State.RUNNING;
     private volatile Throwable failure;
 
@@ -90,17 +96,29 @@ public final class WorkerRuntime {
         this.updater = updater;
     }
 
-    public static WorkerRuntime start(Topology topology, WorkerConfig config, MeterRegistry metrics) {
+    public static WorkerRuntime start(Topology topology, WorkerConfig config, MeterRegistry userMetrics) {
         checkReserved(config);
+        // With a web endpoint, meters also go to a Prometheus registry that /metrics scrapes.
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus = config.webPort() == null ? null
+                : new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        MeterRegistry metrics = userMetrics;
+        if (prometheus != null) {
+            io.micrometer.core.instrument.composite.CompositeMeterRegistry composite =
+                    new io.micrometer.core.instrument.composite.CompositeMeterRegistry();
+            composite.add(userMetrics);
+            composite.add(prometheus);
+            metrics = composite;
+        }
         String app = topology.appId();
         boolean exactlyOnce = config.guarantee() == Guarantee.EXACTLY_ONCE;
         String deadLetters = config.errorPolicy() == ErrorPolicy.DEAD_LETTER
                 ? (config.deadLetterTopic() != null ? config.deadLetterTopic() : app + "-dead-letters") : null;
 
+        dev.weir.runtime.engine.PartitionLayout layout;
         Map<String, Object> adminConfigs = base(config);
         adminConfigs.put(AdminClientConfig.CLIENT_ID_CONFIG, app + "-admin");
         try (Admin admin = Admin.create(adminConfigs)) {
-            TopicSetup.prepare(admin, topology, deadLetters, ADMIN_TIMEOUT);
+            layout = TopicSetup.prepare(admin, topology, deadLetters, ADMIN_TIMEOUT);
         }
 
         Path dir = config.stateDir().resolve(app);
@@ -158,6 +176,17 @@ public final class WorkerRuntime {
                     new KafkaConsumer<>(g, new ByteArrayDeserializer(), new ByteArrayDeserializer()), stores.globalDir(),
                     config.commitInterval(), metrics, rt::threadFailed);
         }
+        rt.layout = layout;
+        rt.prometheus = prometheus;
+        if (config.webPort() != null) {
+            try {
+                rt.web = dev.weir.runtime.web.WebServer.start(rt.new WebHost(), config.webHost(), config.webPort(), config.webToken());
+            } catch (IOException e) {
+                rt.releaseUnstarted();
+                throw new WorkerException("Cannot serve the web endpoint on " + config.webHost() + ":" + config.webPort() + ": "
+                        + e.getMessage() + "; choose a free port with --web-port / WorkerConfig.webPort", e);
+            }
+        }
         for (int i = 1; i <= config.threads(); i++) {
             String name = app + "-" + instance + "-StreamThread-" + i;
             Map<String, Object> c = base(config);
@@ -168,6 +197,10 @@ public final class WorkerRuntime {
             c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
             c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, TaskAssignor.class.getName());
             c.put(TaskAssignor.TOPOLOGY_CONFIG, topology);
+            c.put(TaskAssignor.OWNERS_CONFIG, rt.owners);
+            if (rt.web != null) {
+                c.put(TaskAssignor.ENDPOINT_CONFIG, rt.web.address());
+            }
             c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -187,6 +220,7 @@ public final class WorkerRuntime {
                 p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
             }
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
+
             TaskManager tm = TaskManager.create(name, topology, config, deadLetters, consumer, () -> new KafkaProducer<>(p),
                     updater, stores, System::currentTimeMillis, metrics, globals);
             rt.threads.add(new StreamThread(name, topology, consumer, tm, rt::threadFailed));
@@ -341,6 +375,102 @@ public final class WorkerRuntime {
         return out;
     }
 
+    /** The web endpoint's address ({@code host:port}), if the worker serves one. */
+    public java.util.Optional<String> webAddress() {
+        return java.util.Optional.ofNullable(web).map(dev.weir.runtime.web.WebServer::address);
+    }
+
+    /** The task that holds {@code key}'s partition of {@code table}. */
+    public TaskId taskOf(dev.weir.dsl.Table<?, ?> table, Object key) {
+        String changelog = table.changelogTopic().name();
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        byte[] bytes = ((dev.weir.serdes.Serde) table.keySerde()).serialize(changelog, dev.weir.serdes.Headers.create(), key);
+        int p = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes))
+                % layout.partitions(changelog);
+        return new TaskId(topology.subTopologyOf(table).id(), p);
+    }
+
+    /** The web endpoint of the worker the group gave {@code task}, if it serves one. */
+    public java.util.Optional<String> ownerOf(TaskId task) {
+        return java.util.Optional.ofNullable(owners.get().get(task));
+    }
+
+    /**
+     * Reads {@code task}'s store on the thread that runs it (within about one poll); empty when
+     * no thread of this worker runs the task.
+     */
+    public java.util.Optional<dev.weir.runtime.web.WebServer.Lookup> read(TaskId task, dev.weir.dsl.Table<?, ?> table, Object key)
+            throws Exception {
+        for (StreamThread t : threads) {
+            if (t.runningTasks().contains(task)) {
+                dev.weir.runtime.web.WebServer.Lookup found = t.read(task, engine -> table.windowing() != null
+                        ? new dev.weir.runtime.web.WebServer.Lookup(null,
+                                engine.tableWindows(table.name(), key, Long.MIN_VALUE, Long.MAX_VALUE))
+                        : new dev.weir.runtime.web.WebServer.Lookup(engine.tableValue(table.name(), key), null))
+                        .get(10, TimeUnit.SECONDS);
+                if (found != null) {
+                    return java.util.Optional.of(found);
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** What the web endpoint asks of this worker. */
+    private final class WebHost implements dev.weir.runtime.web.WebServer.Host {
+        @Override
+        public Topology topology() {
+            return topology;
+        }
+
+        @Override
+        public boolean live() {
+            return state == Worker.State.RUNNING;
+        }
+
+        @Override
+        public java.util.Optional<String> notReady() {
+            if (state != Worker.State.RUNNING) {
+                return java.util.Optional.of("the worker is " + state);
+            }
+            if (!globals.ready()) {
+                return java.util.Optional.of("the global tables " + globals.all().keySet() + " are still being read");
+            }
+            if (owners.get().isEmpty()) {
+                return java.util.Optional.of("the worker has not been given tasks yet");
+            }
+            Set<TaskId> all = tasks();
+            Set<TaskId> running = runningTasks();
+            if (!running.containsAll(all)) {
+                Set<TaskId> waiting = new TreeSet<>(all);
+                waiting.removeAll(running);
+                return java.util.Optional.of("tasks " + waiting + " are restoring or starting");
+            }
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public String scrape() {
+            return prometheus.scrape();
+        }
+
+        @Override
+        public java.util.Optional<String> ownerOf(dev.weir.dsl.Table<?, ?> table, int partition) {
+            return WorkerRuntime.this.ownerOf(new TaskId(topology.subTopologyOf(table).id(), partition));
+        }
+
+        @Override
+        public java.util.Optional<Integer> partitions(String topic) {
+            return java.util.Optional.ofNullable(layout.counts().get(topic));
+        }
+
+        @Override
+        public java.util.Optional<dev.weir.runtime.web.WebServer.Lookup> read(dev.weir.dsl.Table<?, ?> table, int partition,
+                                                                              Object key) throws Exception {
+            return WorkerRuntime.this.read(new TaskId(topology.subTopologyOf(table).id(), partition), table, key);
+        }
+    }
+
     public void awaitTermination() throws InterruptedException {
         terminated.await();
         releaseResources();
@@ -376,11 +506,33 @@ public final class WorkerRuntime {
         releaseResources();
     }
 
+    /** Gives back what a start that failed before any thread ran had taken. */
+    private void releaseUnstarted() {
+        if (globalThread != null) {
+            globalThread.close();
+        }
+        globals.all().values().forEach(g -> g.store().close());
+        updater.close();
+        stores.close();
+        try {
+            if (lock.isValid()) {
+                lock.release();
+            }
+        } catch (IOException e) {
+            log.debug("Releasing state directory lock failed", e);
+        }
+        closeQuietly(lockChannel);
+    }
+
     private synchronized void releaseResources() {
         if (!lockChannel.isOpen()) {
             return;
         }
         if (terminated.getCount() == 0) {
+            if (web != null) {
+                web.close();
+            }
+
             if (globalThread != null) {
                 globalThread.close();
             }

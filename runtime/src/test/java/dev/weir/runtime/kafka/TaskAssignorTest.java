@@ -71,4 +71,13 @@ class TaskAssignorTest {
         assertThat(TaskAssignor.decode(TaskAssignor.encode(tasks))).containsExactlyInAnyOrderElementsOf(tasks);
         assertThat(TaskAssignor.decode(null)).isEmpty();
     }
+    @Test
+    void endpointsTravelWithTheTaskLists() {
+        Set<TaskId> own = Set.of(new TaskId(1, 2));
+        Map<String, Set<TaskId>> endpoints = Map.of("10.0.0.5:6066", Set.of(new TaskId(1, 2)), "10.0.0.6:6066",
+                Set.of(new TaskId(0, 0), new TaskId(0, 1)));
+        java.nio.ByteBuffer data = TaskAssignor.encode(own, endpoints);
+        assertThat(TaskAssignor.decode(data)).containsExactlyElementsOf(own);
+        assertThat(TaskAssignor.endpoints(data)).isEqualTo(endpoints);
+    }
 }
