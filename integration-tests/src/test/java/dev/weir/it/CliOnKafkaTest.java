@@ -69,6 +69,65 @@ class CliOnKafkaTest {
         assertThat(captured.toString(StandardCharsets.UTF_8)).startsWith("flowchart LR").contains("by-customer");
     }
 
+    private static String logOf(Path dir) {
+        try {
+            return java.nio.file.Files.readString(dir.resolve("worker.log"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** Runs a command of {@code app} in this JVM and returns what it printed. */
+    private static String printed(dev.weir.dsl.App app, int expectedCode, String... args) {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(app.run(args)).as("exit code of %s", List.of(args)).isEqualTo(expectedCode);
+        } finally {
+            System.setOut(out);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void tablesListsTheChangelogsAndTableGetReadsAKeyThroughTheWorkersEndpoint() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic(Counts.ORDERS, 2);
+            kafka.createTopic(Counts.COUNTS, 2);
+            String servers = kafka.bootstrapServers();
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dweir.it.app=cli-tables", "-Dweir.it.counts=true", "-cp", System.getProperty("java.class.path"),
+                    CliWorkerProcess.class.getName(), "worker", "-b", servers, "--state-dir", dir.toString(),
+                    "--web-port", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile()).start();
+            try {
+                try (KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(servers)) {
+                    for (int i = 0; i < 3; i++) {
+                        KafkaIO.send(producer, Counts.ORDERS, "o" + i, Orders.json("o" + i, "ada", i));
+                    }
+                }
+                assertThat(KafkaIO.readUntil(servers, Counts.COUNTS, Duration.ofSeconds(60), r -> r.size() >= 3)).hasSize(3);
+
+                dev.weir.dsl.App counts = Counts.app("cli-tables");
+                assertThat(printed(counts, 0, "tables", "-b", servers))
+                        .containsPattern("order-counts\\s+cli-tables-order-counts-changelog\\s+2\\s+ROCKSDB\\s+1\\s+-");
+                String read = printed(counts, 0, "table", "get", Counts.TABLE, "ada", "--web", "127.0.0.1:" + port);
+                assertThat(read).contains("\"table\":\"order-counts\"", "\"key\":\"ada\"", "\"value\":3");
+                KafkaIO.await("the worker's status line", Duration.ofSeconds(10),
+                        () -> logOf(dir).contains("Processing: 4 task(s)"));
+            } finally {
+                worker.destroyForcibly();
+                worker.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void workerStopsGracefullyOnSigtermCommittingAndLeavingTheGroup() throws Exception {

@@ -7,6 +7,7 @@ public final class CliWorkerProcess {
     }
 
     public static void main(String[] args) {
-        new Orders(System.getProperty("weir.it.app")).app.main(args);
+        String app = System.getProperty("weir.it.app");
+        (Boolean.getBoolean("weir.it.counts") ? Counts.app(app) : new Orders(app).app).main(args);
     }
 }

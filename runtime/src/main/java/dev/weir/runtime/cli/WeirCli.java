@@ -59,6 +59,8 @@ public final class WeirCli implements AppLauncher {
         cli.addSubcommand("worker", new WorkerCommand(app));
         cli.addSubcommand("describe", new DescribeCommand(app));
         cli.addSubcommand("check-upgrade", new CheckUpgradeCommand(app));
+        cli.addSubcommand("tables", new TablesCommand(app));
+        cli.addSubcommand("table", new TableCommand(app));
         cli.addSubcommand("send", new SendCommand(app));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         if (out != null) {
@@ -82,7 +84,7 @@ public final class WeirCli implements AppLauncher {
 
         @Override
         public Integer call() {
-            spec.commandLine().getErr().println("App \"" + app.id() + "\": name a command (worker, describe, check-upgrade, send).");
+            spec.commandLine().getErr().println("App \"" + app.id() + "\": name a command (worker, describe, check-upgrade, tables, table, send).");
             spec.commandLine().usage(spec.commandLine().getErr());
             return 2;
         }
@@ -241,6 +243,7 @@ public final class WeirCli implements AppLauncher {
             worker.webAddress().ifPresent(a -> out.println("Web endpoint at http://" + a + "/ (tables/{table}/{key}, health,"
                     + " ready, metrics, topology)"));
             out.flush();
+            ConsoleStatus.start(worker, out, app.id());
             worker.awaitTermination();
             if (worker.state() == Worker.State.FAILED) {
                 err.println("Worker of app \"" + app.id() + "\" failed: "
@@ -334,6 +337,120 @@ public final class WeirCli implements AppLauncher {
             spec.commandLine().getOut().print(text);
             spec.commandLine().getOut().flush();
             return 0;
+        }
+    }
+
+    @Command(name = "tables", mixinStandardHelpOptions = true,
+            description = "Lists the app's tables (Faust's `tables`): changelog topic, partitions on the broker, store, windows.")
+    static final class TablesCommand extends ClientOptions implements Callable<Integer> {
+        private final App app;
+        @Spec
+        CommandSpec spec;
+
+        TablesCommand(App app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() {
+            Topology topology = app.topology();
+            Map<String, Integer> partitions = new HashMap<>();
+            String brokerNote = "";
+            Map<String, Object> configs = new HashMap<>(clientConfigs());
+            configs.put("bootstrap.servers", bootstrapServers);
+            configs.put("default.api.timeout.ms", 5000);
+            configs.put("request.timeout.ms", 5000);
+            List<String> changelogs = topology.tables().values().stream().map(t -> t.changelogTopic().name()).toList();
+            try (Admin admin = Admin.create(configs)) {
+                admin.describeTopics(changelogs).topicNameValues().forEach((name, f) -> {
+                    try {
+                        partitions.put(name, f.get(5, TimeUnit.SECONDS).partitions().size());
+                    } catch (Exception e) {
+                        // not created yet (the app never ran against this broker), or the broker is away
+                    }
+                });
+            } catch (RuntimeException e) {
+                brokerNote = " (broker at " + bootstrapServers + " not reachable: " + e.getMessage() + ")";
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            String format = "%-28s %-44s %-10s %-10s %-3s %s%n";
+            out.printf(format, "TABLE", "CHANGELOG", "PARTITIONS", "STORE", "SUB", "WINDOWS");
+            for (dev.weir.dsl.Table<?, ?> t : new java.util.TreeMap<>(topology.tables()).values()) {
+                Integer p = partitions.get(t.changelogTopic().name());
+                out.printf(format, t.name(), t.changelogTopic().name(), p == null ? "-" : p.toString(), t.options().store(),
+                        topology.subTopologyOf(t).id(), t.windowing() == null ? "-" : t.windowing().toString());
+            }
+            for (dev.weir.dsl.GlobalTable<?, ?> g : topology.globalTables().values()) {
+                out.printf(format, g.name() + " (global)", g.name() + " (its own topic)", "all", g.options().store(), "-", "-");
+            }
+            if (!brokerNote.isEmpty() || partitions.size() < changelogs.size()) {
+                out.println("PARTITIONS \"-\": the changelog does not exist on the broker yet" + brokerNote + ".");
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "table", mixinStandardHelpOptions = true, description = "Reads tables through a worker's web endpoint.",
+            subcommands = TableCommand.Get.class)
+    static final class TableCommand implements Callable<Integer> {
+        private final App app;
+        @Spec
+        CommandSpec spec;
+
+        TableCommand(App app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println("Name a table command: table get TABLE KEY");
+            return 2;
+        }
+
+        @Command(name = "get", mixinStandardHelpOptions = true,
+                description = "GET /tables/TABLE/KEY from a worker's web endpoint, which asks the key's owner; prints the JSON.")
+        static final class Get implements Callable<Integer> {
+            @Spec
+            CommandSpec spec;
+
+            @Parameters(index = "0", description = "The table.")
+            String table;
+
+            @Parameters(index = "1", description = "The key, as `send` takes it (parsed with the table's key serde).")
+            String key;
+
+            @Option(names = "--web", defaultValue = "127.0.0.1:6066",
+                    description = "A worker's web endpoint, host:port (default: ${DEFAULT-VALUE}).")
+            String web;
+
+            @Option(names = "--web-token-file", paramLabel = "FILE", description = "A file holding the endpoint's bearer token.")
+            Path tokenFile;
+
+            @Override
+            public Integer call() throws Exception {
+                String path = "/tables/" + java.net.URLEncoder.encode(table, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
+                        + "/" + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+                java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + web + path))
+                        .timeout(Duration.ofSeconds(30)).GET();
+                if (tokenFile != null) {
+                    request.header("Authorization", "Bearer " + Files.readString(tokenFile).trim());
+                }
+                java.net.http.HttpResponse<String> response;
+                try {
+                    response = java.net.http.HttpClient.newHttpClient().send(request.build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    spec.commandLine().getErr().println("No worker answers at " + web + " (" + e + "); start one with"
+                            + " `worker --web-port` and pass its address with --web");
+                    spec.commandLine().getErr().flush();
+                    return 1;
+                }
+                PrintWriter to = response.statusCode() == 200 ? spec.commandLine().getOut() : spec.commandLine().getErr();
+                to.print(response.body());
+                to.flush();
+                return response.statusCode() == 200 ? 0 : 1;
+            }
         }
     }
 
