@@ -87,6 +87,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private KraftNode node;
     private Admin admin;
     private boolean closed;
+    private org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer;
 
     private EmbeddedKafka(Path directory, Map<String, String> brokerConfig, KraftNode node, Admin admin) {
         this.directory = directory;
@@ -182,6 +183,67 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * Writes one record to {@code topic} with its serdes, as an app's producer would (Kafka's
+     * default partitioner on the key's bytes), and waits until the broker has it.
+     *
+     * @throws KafkaException if the broker refuses the record or does not answer within 30 s
+     */
+    public <K, V> void send(dev.weir.dsl.Topic<K, V> topic, K key, V value) {
+        Objects.requireNonNull(topic, "topic");
+        dev.weir.serdes.Headers headers = dev.weir.serdes.Headers.create();
+        byte[] k = key == null ? null : topic.keySerde().serialize(topic.name(), headers, key);
+        byte[] v = value == null ? null : topic.valueSerde().serialize(topic.name(), headers, value);
+        sendRaw(topic.name(), k, v);
+    }
+
+    /** Writes one record of raw bytes (a null value is a tombstone) to {@code topic} and waits until the broker has it. */
+    public void sendRaw(String topic, byte[] key, byte[] value) {
+        Objects.requireNonNull(topic, "topic");
+        try {
+            producer().send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value))
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaException("the embedded broker refused a record for topic " + topic + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KafkaException("the embedded broker did not take a record for topic " + topic + " within " + ADMIN_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
+    }
+
+    private synchronized org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer() {
+        requireOpen();
+        if (producer == null) {
+            Map<String, Object> c = clientConfig();
+            c.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+            c.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 0);
+            producer = new org.apache.kafka.clients.producer.KafkaProducer<>(c,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    /**
+     * A reader of {@code topic} from its beginning with its serdes, keeping its own position (see
+     * {@link TopicReader}); close it when done.
+     */
+    public <K, V> TopicReader<K, V> reader(dev.weir.dsl.Topic<K, V> topic) {
+        Objects.requireNonNull(topic, "topic");
+        requireOpen();
+        return new TopicReader<>(clientConfig(), topic.name(), topic.keySerde(), topic.valueSerde(), ADMIN_TIMEOUT);
+    }
+
+    /** A reader of {@code topic}'s raw bytes (any topic: a changelog, a dead-letter topic); close it when done. */
+    public TopicReader<byte[], byte[]> rawReader(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        requireOpen();
+        return new TopicReader<>(clientConfig(), topic, dev.weir.serdes.Serdes.bytes(), dev.weir.serdes.Serdes.bytes(), ADMIN_TIMEOUT);
+    }
+
+    /**
      * Stops the broker and controller as a broker outage would, keeping their port and
      * directory: clients lose their connections and retry. {@link #restart()} brings the broker
      * back with its topics, committed offsets and transactions. Does nothing when stopped.
@@ -243,6 +305,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         closed = true;
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
         KafkaException failure = new KafkaException("the embedded Kafka broker did not close cleanly");
         shutdown(admin, node, directory, failure);
         node = null;

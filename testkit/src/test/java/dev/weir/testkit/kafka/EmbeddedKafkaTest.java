@@ -58,6 +58,31 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void typedAndRawRecordsGoInAndReadersKeepTheirOwnPositions() {
+        kafka.createTopic("helper-orders", 3);
+        dev.weir.dsl.App app = dev.weir.dsl.App.create("helpers");
+        dev.weir.dsl.Topic<String, Long> orders = app.topic("helper-orders", dev.weir.serdes.Serdes.string(),
+                dev.weir.serdes.Serdes.longs());
+        try (TopicReader<String, Long> typed = kafka.reader(orders);
+             TopicReader<byte[], byte[]> raw = kafka.rawReader("helper-orders")) {
+            kafka.send(orders, "a", 1L);
+            kafka.send(orders, "b", 2L);
+            kafka.sendRaw("helper-orders", "c".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);    // a tombstone
+
+            assertThat(typed.read(3, Duration.ofSeconds(20))).extracting(r -> r.key() + "=" + r.value())
+                    .containsExactlyInAnyOrder("a=1", "b=2", "c=null");
+            assertThat(typed.readAvailable(Duration.ofMillis(300))).as("nothing new since the last read").isEmpty();
+            kafka.send(orders, "a", 3L);
+            assertThat(typed.read(1, Duration.ofSeconds(20))).extracting(r -> r.key() + "=" + r.value()).containsExactly("a=3");
+
+            assertThat(raw.read(4, Duration.ofSeconds(20))).as("a reader of its own, from the beginning").hasSize(4)
+                    .anySatisfy(r -> assertThat(r.value()).isEqualTo(dev.weir.serdes.Serdes.longs().serialize(3L)));
+        }
+        assertThatThrownBy(() -> kafka.rawReader("no-such-topic")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Topic \"no-such-topic\" does not exist");
+    }
+
+    @Test
     void listensOnLoopbackOnly() throws Exception {
         assertThat(kafka.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+");
         try (Admin admin = Admin.create(kafka.clientConfig())) {
