@@ -60,6 +60,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theWebEndpointDependsOnNoOtherLayerOfTheRuntime() {
+        noClasses().that().resideInAPackage("dev.weir.runtime.web..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.weir.runtime.engine..", "dev.weir.runtime.state..",
+                        "dev.weir.runtime.kafka..", "dev.weir.runtime.cli..")
+                .because("the worker hands the endpoint what it may ask through WebServer.Host")
+                .check(RUNTIME);
+    }
+
+    @Test
     void theLayersHaveNoCycles() {
         slices().matching("dev.weir.runtime.(*)..").should().beFreeOfCycles().check(RUNTIME);
     }
