@@ -119,6 +119,15 @@ public final class WorkerRuntime {
         adminConfigs.put(AdminClientConfig.CLIENT_ID_CONFIG, app + "-admin");
         try (Admin admin = Admin.create(adminConfigs)) {
             layout = TopicSetup.prepare(admin, topology, deadLetters, ADMIN_TIMEOUT);
+        } catch (WorkerException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                throw new WorkerException("The broker at " + config.bootstrapServers() + " refused this worker: "
+                        + e.getCause().getMessage() + ". Check the client configs that authenticate it (security.protocol,"
+                        + " sasl.mechanism, sasl.jaas.config: WorkerConfig.clientConfig, or -c / --client-config-file) and its"
+                        + " ACLs.", e.getCause());
+            }
+            throw e;
         }
 
         Path dir = config.stateDir().resolve(app);

@@ -88,8 +88,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private Admin admin;
     private boolean closed;
     private org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer;
+    /** SASL/PLAIN users (name to password), the first one the broker's own and {@link #clientConfig()}'s; null without SASL. */
+    private final Map<String, String> users;
 
-    private EmbeddedKafka(Path directory, Map<String, String> brokerConfig, KraftNode node, Admin admin) {
+    private EmbeddedKafka(Path directory, Map<String, String> brokerConfig, Map<String, String> users, KraftNode node,
+                          Admin admin) {
+        this.users = users;
         this.directory = directory;
         this.brokerConfig = brokerConfig;
         this.node = node;
@@ -130,7 +134,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        if (users != null) {
+            Map.Entry<String, String> first = users.entrySet().iterator().next();
+            config.putAll(saslClientConfig(first.getKey(), first.getValue()));
+        }
         return config;
+    }
+
+    /**
+     * The client configs that authenticate as {@code username} with SASL/PLAIN
+     * ({@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}), to pass to a
+     * worker ({@code WorkerConfig.Builder.clientConfigs}) or a client of a broker started with
+     * {@link Builder#saslPlain}.
+     */
+    public static Map<String, Object> saslClientConfig(String username, String password) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        c.put("sasl.mechanism", "PLAIN");
+        c.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + username + "\" password=\"" + password + "\";");
+        return c;
     }
 
     /**
@@ -277,14 +300,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         try {
             node = KraftNode.restart(directory.resolve("metadata"), directory.resolve("data"), brokerConfig, controllerPort,
-                    brokerPort);
+                    brokerPort, users);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new KafkaException("the embedded Kafka broker did not restart on " + bootstrapServers + ": " + e.getMessage(), e);
         }
-        admin = newAdmin(brokerPort);
+        admin = newAdmin(brokerPort, users);
     }
 
     /** Whether the broker runs (it is not stopped or closed). */
@@ -326,7 +349,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedKafka[" + bootstrapServers + "]";
+        return "EmbeddedKafka[" + bootstrapServers + (users == null ? "" : ", SASL_PLAINTEXT") + "]";
     }
 
     private synchronized Admin admin() {
@@ -392,7 +415,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafka start(Map<String, String> brokerConfig, Path parent) {
+    private static EmbeddedKafka start(Map<String, String> brokerConfig, Map<String, String> users, Path parent) {
         Path directory = null;
         KraftNode node = null;
         Admin admin = null;
@@ -400,12 +423,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             directory = parent == null
                     ? Files.createTempDirectory(TEMP_PREFIX)
                     : Files.createTempDirectory(parent, TEMP_PREFIX);
-            node = KraftNode.start(
-                    Files.createDirectory(directory.resolve("metadata")),
-                    Files.createDirectory(directory.resolve("data")),
-                    brokerConfig);
-            admin = newAdmin(node.brokerPort());
-            return new EmbeddedKafka(directory, brokerConfig, node, admin);
+            Path metadata = Files.createDirectory(directory.resolve("metadata"));
+            Path data = Files.createDirectory(directory.resolve("data"));
+            node = users == null ? KraftNode.start(metadata, data, brokerConfig) : KraftNode.start(metadata, data, brokerConfig, users);
+            admin = newAdmin(node.brokerPort(), users);
+            return new EmbeddedKafka(directory, brokerConfig, users, node, admin);
         } catch (Exception | Error e) {
             shutdown(admin, node, directory, e);
             if (e instanceof InterruptedException) {
@@ -418,8 +440,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Admin newAdmin(int port) {
+    private static Admin newAdmin(int port, Map<String, String> users) {
         Map<String, Object> adminConfig = new HashMap<>();
+        if (users != null) {
+            Map.Entry<String, String> first = users.entrySet().iterator().next();
+            adminConfig.putAll(saslClientConfig(first.getKey(), first.getValue()));
+        }
         adminConfig.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
         adminConfig.put(CommonClientConfigs.CLIENT_ID_CONFIG, "weir-embedded-kafka-admin");
         return Admin.create(adminConfig);
@@ -480,6 +506,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final class Builder {
 
         private final Map<String, String> brokerConfig = new HashMap<>(DEFAULT_BROKER_CONFIG);
+        private final Map<String, String> users = new LinkedHashMap<>();
         private Path parent;
 
         private Builder() {
@@ -512,6 +539,24 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves clients on a SASL_PLAINTEXT listener, mechanism PLAIN, that accepts {@code username}
+         * with {@code password}; call once per user. The first user is the broker's own and
+         * {@link EmbeddedKafka#clientConfig()}'s; others connect with
+         * {@link EmbeddedKafka#saslClientConfig(String, String)}. Clients that do not authenticate, or
+         * with a wrong password, are refused.
+         */
+        public Builder saslPlain(String username, String password) {
+            if (username == null || username.isBlank() || password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("saslPlain needs a username and a password");
+            }
+            if (username.contains("\"") || password.contains("\"")) {
+                throw new IllegalArgumentException("saslPlain: a username or password must not contain a double quote");
+            }
+            users.put(username, password);
+            return this;
+        }
+
         /** Where to create the temporary directory instead of {@code java.io.tmpdir}; for tests. */
         Builder temporaryDirectoryParent(Path parent) {
             this.parent = Objects.requireNonNull(parent, "parent");
@@ -525,7 +570,7 @@ public final class EmbeddedKafka implements AutoCloseable {
          *                        whatever was created is removed again
          */
         public EmbeddedKafka start() {
-            return EmbeddedKafka.start(Map.copyOf(brokerConfig), parent);
+            return EmbeddedKafka.start(Map.copyOf(brokerConfig), users.isEmpty() ? null : new LinkedHashMap<>(users), parent);
         }
     }
 }

@@ -45,12 +45,13 @@ public final class KraftNode implements AutoCloseable {
             "listeners", "advertised.listeners", "listener.security.protocol.map",
             "inter.broker.listener.name", "security.inter.broker.protocol", "controller.listener.names",
             "controller.quorum.voters", "controller.quorum.bootstrap.servers",
-            "log.dir", "log.dirs", "metadata.log.dir");
+            "log.dir", "log.dirs", "metadata.log.dir", "sasl.enabled.mechanisms", "sasl.mechanism.inter.broker.protocol");
 
     private static final Logger LOG = LoggerFactory.getLogger(KraftNode.class);
 
     private static final int NODE_ID = 1;
     private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final LoopbackServerSockets sockets;
@@ -80,7 +81,16 @@ public final class KraftNode implements AutoCloseable {
      * @param brokerConfig broker configuration, none of the {@link #RESERVED_CONFIGS} among it
      */
     public static KraftNode start(Path metadataDir, Path logDir, Map<String, String> brokerConfig) throws Exception {
-        return start(metadataDir, logDir, brokerConfig, 0, 0, true);
+        return start(metadataDir, logDir, brokerConfig, 0, 0, true, null);
+    }
+
+    /**
+     * {@link #start(Path, Path, Map)} with the client listener on SASL_PLAINTEXT, mechanism PLAIN,
+     * accepting {@code users} (name to password); the broker talks to itself as the first of them.
+     */
+    public static KraftNode start(Path metadataDir, Path logDir, Map<String, String> brokerConfig, Map<String, String> users)
+            throws Exception {
+        return start(metadataDir, logDir, brokerConfig, 0, 0, true, users);
     }
 
     /**
@@ -88,21 +98,21 @@ public final class KraftNode implements AutoCloseable {
      * its topics, offsets and transactions are where it left them.
      */
     public static KraftNode restart(Path metadataDir, Path logDir, Map<String, String> brokerConfig, int controllerPort,
-                                    int brokerPort) throws Exception {
-        return start(metadataDir, logDir, brokerConfig, controllerPort, brokerPort, false);
+                                    int brokerPort, Map<String, String> users) throws Exception {
+        return start(metadataDir, logDir, brokerConfig, controllerPort, brokerPort, false, users);
     }
 
     private static KraftNode start(Path metadataDir, Path logDir, Map<String, String> brokerConfig, int controllerPortWanted,
-                                   int brokerPortWanted, boolean format) throws Exception {
+                                   int brokerPortWanted, boolean format, Map<String, String> users) throws Exception {
         LoopbackServerSockets sockets = new LoopbackServerSockets();
         Metrics metrics = null;
         ControllerServer controller = null;
         BrokerServer broker = null;
         try {
             int controllerPort = sockets.bind(CONTROLLER_LISTENER, controllerPortWanted);
-            int brokerPort = sockets.bind(BROKER_LISTENER, brokerPortWanted);
+            int brokerPort = sockets.bind(users == null ? BROKER_LISTENER : SASL_LISTENER, brokerPortWanted);
             KafkaConfig config = new KafkaConfig(
-                    nodeConfig(brokerConfig, metadataDir, logDir, controllerPort, brokerPort), false);
+                    nodeConfig(brokerConfig, metadataDir, logDir, controllerPort, brokerPort, users), false);
             if (format) {
                 format(metadataDir, logDir);
             }
@@ -154,17 +164,28 @@ public final class KraftNode implements AutoCloseable {
     }
 
     private static Map<String, Object> nodeConfig(Map<String, String> brokerConfig, Path metadataDir, Path logDir,
-                                                  int controllerPort, int brokerPort) {
+                                                  int controllerPort, int brokerPort, Map<String, String> users) {
         String host = LoopbackServerSockets.HOST;
+        String listener = users == null ? BROKER_LISTENER : SASL_LISTENER;
         Map<String, Object> props = new HashMap<>(brokerConfig);
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
-        props.put("listeners", BROKER_LISTENER + "://" + host + ":" + brokerPort + ","
+        props.put("listeners", listener + "://" + host + ":" + brokerPort + ","
                 + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
-        props.put("advertised.listeners", BROKER_LISTENER + "://" + host + ":" + brokerPort);
-        props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        props.put("inter.broker.listener.name", BROKER_LISTENER);
+        props.put("advertised.listeners", listener + "://" + host + ":" + brokerPort);
+        props.put("listener.security.protocol.map", listener + ":" + listener + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("inter.broker.listener.name", listener);
+        if (users != null) {
+            Map.Entry<String, String> self = users.entrySet().iterator().next();
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                    .append(" username=\"").append(self.getKey()).append("\" password=\"").append(self.getValue()).append('"');
+            users.forEach((u, p) -> jaas.append(" user_").append(u).append("=\"").append(p).append('"'));
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", new org.apache.kafka.common.config.types.Password(
+                    jaas.append(';').toString()));
+        }
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("metadata.log.dir", metadataDir.toString());
         props.put("log.dirs", logDir.toString());
