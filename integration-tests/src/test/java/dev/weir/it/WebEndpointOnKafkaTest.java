@@ -123,7 +123,12 @@ class WebEndpointOnKafkaTest {
                 KafkaIO.await("worker a to be ready", Duration.ofSeconds(30), () -> status(addrA, "/ready") == 200);
                 String metrics = get(addrA, "/metrics", TOKEN).body();
                 assertThat(metrics).contains("weir_records_processed_total", "weir_restore_remaining", "weir_restore_rate",
-                        "weir_consumer_lag{");
+                        "weir_consumer_lag{", "weir_task_records_in_total{", "weir_task_records_out_total{",
+                        "weir_process_latency_seconds_count", "weir_commit_latency_seconds_count", "weir_rocksdb_memory_bytes",
+                        "weir_rebalances_total");
+                long in = metrics.lines().filter(l -> l.startsWith("weir_task_records_in_total{"))
+                        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                assertThat(in).as("records in, summed over worker a's tasks").isPositive();
                 assertThat(get(addrB, "/topology", TOKEN).body()).contains("Topology of app \"web-counts\"");
                 assertThat(get(addrB, "/topology?format=mermaid", TOKEN).body()).startsWith("flowchart LR");
             }

@@ -35,6 +35,8 @@ public final class PartitionTask implements AutoCloseable {
     private final SubTopology sub;
     private final TaskState state;
     private final TaskGraph graph;
+    /** The task's own meters, removed when it closes (a task that comes back registers new ones). */
+    private final List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
     /** One per windowed table: what advancing its clock closes, after each record. */
     private final WindowCloser[] windowClosers;
     private final LongSupplier wallClock;
@@ -89,6 +91,15 @@ public final class PartitionTask implements AutoCloseable {
             }
         });
         this.windowClosers = closers.toArray(new WindowCloser[0]);
+        if (metrics != null) {
+            // Read from the task's own fields: nothing on the per-record path but two increments.
+            String task = id.toString();
+            meters.add(io.micrometer.core.instrument.FunctionCounter.builder("weir.task.records.in", state, s -> s.recordsIn)
+                    .tag("app", topology.appId()).tag("task", task).description("Input records the task took").register(metrics));
+            meters.add(io.micrometer.core.instrument.FunctionCounter.builder("weir.task.records.out", state, s -> s.recordsOut)
+                    .tag("app", topology.appId()).tag("task", task)
+                    .description("Records the task wrote to sinks and repartition topics").register(metrics));
+        }
     }
 
     public TaskId id() {
@@ -128,6 +139,7 @@ public final class PartitionTask implements AutoCloseable {
         if (source == null) {
             throw new IllegalArgumentException("Task " + id + " does not read topic \"" + topic + "\"; it reads " + sub.sourceTopics());
         }
+        state.recordsIn++;
         if (partition != id.partition()) {
             throw new IllegalArgumentException("Task " + id + " reads partition " + id.partition() + ", got " + topic + "-" + partition);
         }
@@ -396,6 +408,7 @@ public final class PartitionTask implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            meters.forEach(m -> state.metrics.remove(m));
             graph.close();
         }
     }

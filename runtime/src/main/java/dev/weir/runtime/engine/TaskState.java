@@ -25,6 +25,9 @@ final class TaskState {
     long offset = -1;
     long timestamp = -1;
     long streamTime = -1;
+    /** Input records this task took, and records it wrote to sinks and repartition topics: read by meters, written here only. */
+    long recordsIn;
+    long recordsOut;
 
     TaskState(String appId, TaskId taskId, RecordCollector collector, LongSupplier wallClock, CallbackFailureHandler failures,
               MeterRegistry metrics) {

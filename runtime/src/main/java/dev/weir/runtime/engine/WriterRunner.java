@@ -67,5 +67,6 @@ final class WriterRunner extends NodeRunner {
                     origin.inputOffset(), e);
         }
         state.collector.send(topic, -1, k, v, timestamp, out, origin);
+        state.recordsOut++;
     }
 }

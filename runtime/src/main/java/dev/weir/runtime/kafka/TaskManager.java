@@ -107,6 +107,7 @@ public final class TaskManager {
     private final Counter processed;
     private final Counter rebalances;
     private final io.micrometer.core.instrument.Timer commitLatency;
+    private final io.micrometer.core.instrument.Timer processLatency;
 
     private final Map<TaskId, Task> tasks = new TreeMap<>();
     private final ConcurrentLinkedQueue<StateManager> restored = new ConcurrentLinkedQueue<>();
@@ -172,6 +173,9 @@ public final class TaskManager {
                 .description("Input records processed (skipped and dead-lettered ones included)").register(metrics);
         this.commitLatency = io.micrometer.core.instrument.Timer.builder("weir.commit.latency").tag("app", topology.appId())
                 .tag("thread", threadName).description("Time a commit holds up its stream thread (flush or transaction, offsets)")
+                .register(metrics);
+        this.processLatency = io.micrometer.core.instrument.Timer.builder("weir.process.latency").tag("app", topology.appId())
+                .tag("thread", threadName).description("Time to process one polled batch of records, through every task it reaches")
                 .register(metrics);
         this.rebalances = Counter.builder("weir.rebalances").tag("app", topology.appId()).tag("thread", threadName)
                 .description("Assignments this thread received from the group").register(metrics);
@@ -490,6 +494,17 @@ public final class TaskManager {
         if (records.isEmpty() && queued.length == 0) {
             return;
         }
+        long started = System.nanoTime();
+        try {
+            processBatch(records);
+        } finally {
+            if (!records.isEmpty()) {
+                processLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private void processBatch(ConsumerRecords<byte[], byte[]> records) {
         try {
             long generation = resets;
             for (TopicPartition tp : records.partitions()) {

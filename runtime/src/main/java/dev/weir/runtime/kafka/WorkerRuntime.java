@@ -159,6 +159,9 @@ public final class WorkerRuntime {
         }
 
         RocksDbStores stores = new RocksDbStores(dir, config.blockCacheBytes(), config.writeBufferBytes());
+        io.micrometer.core.instrument.Gauge.builder("weir.rocksdb.memory", stores, RocksDbStores::memoryInUse).tag("app", app)
+                .baseUnit("bytes").description("Memory the worker's RocksDB stores use: the shared block cache, memtables included")
+                .register(metrics);
         String instance = processId.substring(0, 8);
         Map<String, Object> restore = groupless(config, app + "-" + instance + "-restore-consumer");
         restore.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);

@@ -46,6 +46,7 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
     private final WriteBufferManager writeBuffers;
     /** Stores this worker has open, by directory: who holds a lock RocksDB refuses. */
     private final Map<Path, String> open = new ConcurrentHashMap<>();
+    private boolean closed;
 
     public RocksDbStores(Path appDir, long blockCacheBytes, long writeBufferBytes) {
         this.appDir = appDir;
@@ -180,9 +181,21 @@ public final class RocksDbStores implements StoreProvider, AutoCloseable {
         }
     }
 
+    /**
+     * The bytes the shared block cache holds now, memtables included (they are charged to it);
+     * 0 once closed.
+     */
+    public synchronized long memoryInUse() {
+        return closed ? 0 : cache.getUsage();
+    }
+
     /** Releases the shared cache; every store must be closed first. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (!open.isEmpty()) {
             log.warn("Closing RocksDB's shared cache while stores are open: {}", open);
         }
