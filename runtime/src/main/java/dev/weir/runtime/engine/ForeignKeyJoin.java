@@ -45,12 +45,17 @@ final class ForeignKeyJoin {
         return (Serde<Object>) t.valueSerde();
     }
 
-    private static byte[] hash(byte[] value) {
+    /** One digest per thread: a task's runners all run on its stream thread, and a lookup per record would cost more than the hash. */
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("MD5").digest(value);
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("This JVM has no MD5, which every Java platform must have", e);
         }
+    });
+
+    private static byte[] hash(byte[] value) {
+        return MD5.get().digest(value);       // digest() resets it for the next value
     }
 
     private static byte[] subscription(byte instruction, byte[] hash, ByteBuffer leftKey) {

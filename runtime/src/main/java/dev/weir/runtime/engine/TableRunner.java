@@ -25,10 +25,6 @@ final class TableRunner extends NodeRunner {
     /** Sliding windows: each record's own aggregate, while a window may still take it. */
     private final JoinBuffer records;
 
-    TableRunner(String name, TaskState state, TableRuntime table, BiFunction<Object, Object, Object> aggregator) {
-        this(name, state, table, aggregator, null, null);
-    }
-
     /**
      * @param merger  combines two aggregates of a key (sliding and session windows; else null)
      * @param records the records' own aggregates (sliding windows; else null)

@@ -472,8 +472,8 @@ public final class WorkerRuntime {
         }
 
         @Override
-        public java.util.Optional<Integer> partitions(String topic) {
-            return java.util.Optional.ofNullable(layout.counts().get(topic));
+        public int partitionOf(dev.weir.dsl.Table<?, ?> table, Object key) {
+            return taskOf(table, key).partition();
         }
 
         @Override
@@ -520,20 +520,8 @@ public final class WorkerRuntime {
 
     /** Gives back what a start that failed before any thread ran had taken. */
     private void releaseUnstarted() {
-        if (globalThread != null) {
-            globalThread.close();
-        }
-        globals.all().values().forEach(g -> g.store().close());
-        updater.close();
-        stores.close();
-        try {
-            if (lock.isValid()) {
-                lock.release();
-            }
-        } catch (IOException e) {
-            log.debug("Releasing state directory lock failed", e);
-        }
-        closeQuietly(lockChannel);
+        closeStateAndWeb();
+        releaseLock();
     }
 
     private synchronized void releaseResources() {
@@ -541,18 +529,26 @@ public final class WorkerRuntime {
             return;
         }
         if (terminated.getCount() == 0) {
-            if (web != null) {
-                web.close();
-            }
-
-            if (globalThread != null) {
-                globalThread.close();
-            }
-            globals.all().values().forEach(g -> g.store().close());
-            updater.close();
-            // Native memory shared by the stores; only safe once every thread closed its stores.
-            stores.close();
+            closeStateAndWeb();
         }
+        releaseLock();
+    }
+
+    /** Closes the web endpoint, the global tables, the state updater and, last, the stores' shared native memory. */
+    private void closeStateAndWeb() {
+        if (web != null) {
+            web.close();
+        }
+        if (globalThread != null) {
+            globalThread.close();
+        }
+        globals.all().values().forEach(g -> g.store().close());
+        updater.close();
+        // Native memory shared by the stores; only safe once every thread closed its stores.
+        stores.close();
+    }
+
+    private void releaseLock() {
         try {
             if (lock.isValid()) {
                 lock.release();

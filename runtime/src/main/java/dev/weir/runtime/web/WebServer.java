@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.weir.dsl.Table;
 import dev.weir.dsl.Window;
-import dev.weir.serdes.Headers;
 import dev.weir.topology.Topology;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,8 +58,8 @@ public final class WebServer implements AutoCloseable {
         /** The endpoint ({@code host:port}) of the worker that owns {@code partition} of {@code table}'s tasks, if known. */
         Optional<String> ownerOf(Table<?, ?> table, int partition);
 
-        /** The partition count of a topic, if known. */
-        Optional<Integer> partitions(String topic);
+        /** The partition of {@code table} that holds {@code key}, as the worker places it. @throws RuntimeException from the key serde */
+        int partitionOf(Table<?, ?> table, Object key);
 
         /**
          * Reads {@code key} (or, windowed, its windows) from {@code table}'s partition on this worker;
@@ -155,7 +154,6 @@ public final class WebServer implements AutoCloseable {
                 expected.getBytes(StandardCharsets.UTF_8));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private void table(HttpExchange exchange, String rest) throws IOException {
         int slash = rest.indexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) {
@@ -171,22 +169,15 @@ public final class WebServer implements AutoCloseable {
             return;
         }
         Object key;
-        byte[] keyBytes;
+        int partition;
         try {
             key = table.keySerde().parse(keyText);
-            keyBytes = ((dev.weir.serdes.Serde) table.keySerde()).serialize(table.changelogTopic().name(), Headers.create(), key);
+            partition = host.partitionOf(table, key);
         } catch (RuntimeException e) {
             send(exchange, 400, "text/plain", "Key \"" + keyText + "\" is not a key of table \"" + name + "\" (key serde "
                     + table.keySerde().describe() + "): " + e.getMessage() + "\n");
             return;
         }
-        Optional<Integer> partitions = host.partitions(table.changelogTopic().name());
-        if (partitions.isEmpty()) {
-            send(exchange, 503, "text/plain", "The partitions of table \"" + name + "\" are not known yet; try again\n");
-            return;
-        }
-        int partition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(keyBytes))
-                % partitions.get();
         Optional<Lookup> local;
         try {
             local = host.read(table, partition, key);
