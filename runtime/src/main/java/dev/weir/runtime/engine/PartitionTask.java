@@ -329,6 +329,8 @@ public final class PartitionTask implements AutoCloseable {
         for (TableRuntime t : tables.values()) {
             t.prepareCommit();
         }
+        // What the task does from here on belongs to the next commit, even while this one is still ending.
+        commitNeeded = false;
     }
 
     /**
@@ -340,7 +342,6 @@ public final class PartitionTask implements AutoCloseable {
         for (TableRuntime t : tables.values()) {
             t.postCommit();
         }
-        commitNeeded = false;
     }
 
     /** The most committed changes a table of this task holds that its store does not have yet. */

@@ -22,14 +22,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One stream thread: a consumer in the app's group, and the {@link TaskManager} of the tasks the
  * group gave it. Its loop: poll, process the running tasks' records, run due callbacks, commit
- * when due, start the tasks whose stores caught up. On shutdown it commits and leaves the group.
+ * when due (under exactly-once: finish the commit that ended in the background, start the next),
+ * start the tasks whose stores caught up. On shutdown it commits and leaves the group.
  */
 final class StreamThread implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamThread.class);
     private static final Duration POLL = Duration.ofMillis(100);
-    /** While tasks wait for their stores or for a partition's records, the loop comes round often enough to go on as soon as it can. */
-    private static final Duration POLL_WHILE_RESTORING = Duration.ofMillis(10);
+    /**
+     * While tasks wait for their stores or for a partition's records, or a commit ends in the
+     * background, the loop comes round often enough to go on as soon as it can.
+     */
+    private static final Duration POLL_SHORT = Duration.ofMillis(10);
 
     private final String name;
     private final Topology topology;
@@ -111,8 +115,8 @@ final class StreamThread implements Runnable {
             consumer.subscribe(new ArrayList<>(sourceTopics()), new Listener());
             while (running) {
                 try {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(
-                            taskManager.allRunning() && !taskManager.waitingForInput() ? POLL : POLL_WHILE_RESTORING);
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(taskManager.allRunning()
+                            && !taskManager.waitingForInput() && !taskManager.commitInFlight() ? POLL : POLL_SHORT);
                     taskManager.process(records);
                     taskManager.punctuate();
                     taskManager.maybeCommit();

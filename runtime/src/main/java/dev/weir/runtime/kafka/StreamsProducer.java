@@ -1,7 +1,13 @@
 package dev.weir.runtime.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -21,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * whose outcome is unknown, the producer is replaced by a new one with the same
  * {@code transactional.id}, whose {@code initTransactions()} fences the old one and finishes its
  * transaction.
+ *
+ * <p>A commit may also be {@linkplain #startCommit started} and left to end on the
+ * producer's committer thread while the stream thread processes on: what it sends meanwhile
+ * cannot join the transaction being committed (its input offsets are not in it) and a producer
+ * cannot begin the next one before that ended, so those records are held, in order, and sent
+ * into the next transaction once the stream thread has {@linkplain #awaitCommit() seen} the
+ * commit end and {@linkplain #releaseHeld() releases} them. One commit at a time.
  */
 final class StreamsProducer {
 
@@ -32,6 +45,16 @@ final class StreamsProducer {
     private Producer<byte[], byte[]> producer;
     private boolean initialized;
     private boolean inTransaction;
+    /** The transaction being committed on the committer thread; null when none is. */
+    private CompletableFuture<Void> committing;
+    /** Records sent while a transaction is committed, for the next one: in the order they were sent. */
+    private final List<HeldRecord> held = new ArrayList<>();
+    private long heldBytes;
+    /** Ends transactions while the stream thread goes on; started with the first commit in the background. */
+    private ExecutorService committer;
+
+    private record HeldRecord(ProducerRecord<byte[], byte[]> record, Callback callback) {
+    }
 
     StreamsProducer(Supplier<Producer<byte[], byte[]>> factory, boolean exactlyOnce, String name) {
         this.factory = factory;
@@ -62,11 +85,17 @@ final class StreamsProducer {
         return initialized;
     }
 
+    /** Whether a transaction is open, being committed, or waiting for one to end to begin with the records it holds. */
     boolean transactionInFlight() {
-        return inTransaction;
+        return inTransaction || committing != null || !held.isEmpty();
     }
 
     void send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+        if (committing != null || !held.isEmpty()) {
+            held.add(new HeldRecord(record, callback));
+            heldBytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+            return;
+        }
         if (exactlyOnce && !inTransaction) {
             producer.beginTransaction();
             inTransaction = true;
@@ -81,29 +110,121 @@ final class StreamsProducer {
 
     /**
      * Exactly-once: commits the open transaction with {@code offsets} (beginning one when only
-     * offsets are to be committed). Does nothing under at-least-once or when there is nothing
-     * to commit.
+     * offsets are to be committed), in the {@code background} on the committer thread or here;
+     * either way {@link #awaitCommit()} then says how it ended. Records sent until then are held
+     * for the next transaction. Returns false, starting nothing, under at-least-once or when
+     * there is nothing to commit.
      */
-    void commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
+    boolean startCommit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata, boolean background) {
         if (!exactlyOnce) {
-            return;
+            return false;
         }
+        if (committing != null) {
+            throw new IllegalStateException("A commit of " + name + " is already in flight");
+        }
+        releaseHeld();
         if (!inTransaction) {
             if (offsets.isEmpty()) {
-                return;
+                return false;
             }
             producer.beginTransaction();
-            inTransaction = true;
         }
-        if (!offsets.isEmpty()) {
-            producer.sendOffsetsToTransaction(offsets, groupMetadata);
-        }
-        producer.commitTransaction();
         inTransaction = false;
+        Producer<byte[], byte[]> p = producer;
+        Map<TopicPartition, OffsetAndMetadata> copy = Map.copyOf(offsets);
+        Executor executor = background ? committer() : Runnable::run;
+        committing = CompletableFuture.runAsync(() -> {
+            if (!copy.isEmpty()) {
+                p.sendOffsetsToTransaction(copy, groupMetadata);
+            }
+            p.commitTransaction();
+        }, executor);
+        return true;
+    }
+
+    /** Whether no commit is in flight, or the one in flight has ended (so {@link #awaitCommit()} does not wait). */
+    boolean commitEnded() {
+        return committing == null || committing.isDone();
+    }
+
+    /** Bytes of the records held for the next transaction. */
+    long heldBytes() {
+        return heldBytes;
+    }
+
+    /**
+     * Waits for the commit in flight to end; throws what ended it when it failed (as the
+     * producer threw it). The records held stay held: {@link #releaseHeld()} sends them, after a
+     * failure {@link #dropHeld()} forgets them.
+     */
+    void awaitCommit() {
+        if (committing == null) {
+            return;
+        }
+        CompletableFuture<Void> c = committing;
+        committing = null;
+        try {
+            c.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            inTransaction = true;           // still open as far as the producer knows: abort() aborts it
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new KafkaException(cause);
+        }
+    }
+
+    /** Begins the next transaction with the records held while the last one was committed. */
+    void releaseHeld() {
+        if (held.isEmpty() || committing != null) {
+            return;
+        }
+        List<HeldRecord> records = List.copyOf(held);
+        dropHeld();
+        for (HeldRecord h : records) {
+            try {
+                send(h.record(), h.callback());
+            } catch (RuntimeException e) {
+                // As for any send: the producer is in a bad state (fenced, failed); the record's callback is told.
+                h.callback().onCompletion(null, e);
+            }
+        }
+    }
+
+    /** Forgets the held records: the work that made them is abandoned (the tasks go back to their last commit). */
+    void dropHeld() {
+        held.clear();
+        heldBytes = 0;
+    }
+
+    /** Waits for a commit in flight whose outcome no longer matters, and forgets the records held for after it. */
+    private void abandonCommit() {
+        try {
+            awaitCommit();
+        } catch (RuntimeException e) {
+            log.debug("The abandoned commit of {} failed: {}", name, e.toString());
+        }
+        dropHeld();
+    }
+
+    private Executor committer() {
+        if (committer == null) {
+            committer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name + "-committer");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return committer;
     }
 
     /** Aborts the open transaction; when that fails, replaces the producer (whose initialization aborts it). */
     void abort() {
+        abandonCommit();
         if (!inTransaction) {
             return;
         }
@@ -122,6 +243,7 @@ final class StreamsProducer {
      * {@link #init initialized} again; that fences the old producer and finishes its transaction.
      */
     void recreate() {
+        abandonCommit();
         try {
             producer.close(Duration.ZERO);
         } catch (RuntimeException e) {
@@ -133,6 +255,10 @@ final class StreamsProducer {
     }
 
     void close(Duration timeout) {
+        abandonCommit();
+        if (committer != null) {
+            committer.shutdown();
+        }
         try {
             producer.close(timeout);
         } catch (RuntimeException e) {

@@ -64,7 +64,10 @@ import org.slf4j.LoggerFactory;
  * running tasks of the thread together: tables send their changes to their changelogs, the
  * output is made durable (at-least-once: the producer flushes, then the input offsets are
  * committed; exactly-once: the offsets go into the thread's transaction, which commits), then the
- * tables write those changes to their stores and checkpoints follow now and then.
+ * tables write those changes to their stores and checkpoints follow now and then. Under
+ * exactly-once the stream thread's own commits ({@link #maybeCommit}) end their transaction in
+ * the background: the thread processes on, its output held for the next transaction, and
+ * finishes the commit when it ended; a rebalance, a failure or a shutdown first waits for it.
  *
  * <p>Failures are sorted, not all fatal. A bad record follows the error policy. Output that did
  * not reach Kafka (the broker is away) or that Kafka refused sends the running tasks back to
@@ -127,6 +130,10 @@ public final class TaskManager {
     private final Map<TopicPartition, Long> lags = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<TopicPartition> lagGauges = new HashSet<>();
     private long lastCommit;
+    /** Exactly-once: the commit whose transaction ends in the background, to be finished by this thread; null when none. */
+    private InFlightCommit inFlight;
+    /** Exactly-once: how many bytes may be held for the next transaction while a commit is in flight before the thread waits. */
+    private final long maxHeldBytes;
     /** How many times the running tasks went back to their last commit: a batch being processed stops when it changes. */
     private long resets;
     private int resetsWithoutProgress;
@@ -140,9 +147,10 @@ public final class TaskManager {
         this.exactlyOnce = config.guarantee() == Guarantee.EXACTLY_ONCE;
         this.consumer = consumer;
         this.producer = new StreamsProducer(producers, exactlyOnce, threadName);
+        int bufferMemory = intConfig(config, ProducerConfig.BUFFER_MEMORY_CONFIG, 32 * 1024 * 1024);
         this.collector = new KafkaRecordCollector(producer, threadName,
-                intConfig(config, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024),
-                intConfig(config, ProducerConfig.BUFFER_MEMORY_CONFIG, 32 * 1024 * 1024));
+                intConfig(config, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024), bufferMemory);
+        this.maxHeldBytes = bufferMemory / 2;
         this.errors = new ErrorHandler(topology.appId(), config.errorPolicy(), deadLetterTopic, metrics);
         this.updater = updater;
         this.stores = stores;
@@ -172,7 +180,8 @@ public final class TaskManager {
         this.processed = Counter.builder("weir.records.processed").tag("app", topology.appId()).tag("thread", threadName)
                 .description("Input records processed (skipped and dead-lettered ones included)").register(metrics);
         this.commitLatency = io.micrometer.core.instrument.Timer.builder("weir.commit.latency").tag("app", topology.appId())
-                .tag("thread", threadName).description("Time a commit holds up its stream thread (flush or transaction, offsets)")
+                .tag("thread", threadName).description("Time a commit holds up its stream thread (flush or transaction, offsets;"
+                        + " under exactly-once what starting and finishing it take, and any wait for its transaction to end)")
                 .register(metrics);
         this.processLatency = io.micrometer.core.instrument.Timer.builder("weir.process.latency").tag("app", topology.appId())
                 .tag("thread", threadName).description("Time to process one polled batch of records, through every task it reaches")
@@ -221,6 +230,7 @@ public final class TaskManager {
      */
     public void handleAssignment(Collection<TopicPartition> partitions) {
         rebalances.increment();
+        settleCommit();
         Set<TaskId> assigned = TaskAssignor.tasksOf(topology, partitions);
         for (Task t : List.copyOf(tasks.values())) {
             if (!assigned.contains(t.id)) {
@@ -383,6 +393,7 @@ public final class TaskManager {
         if (lost.isEmpty()) {
             return;
         }
+        abandonCommit();
         collector.newGeneration();
         if (exactlyOnce) {
             producer.abort();
@@ -676,11 +687,38 @@ public final class TaskManager {
 
     // ---------------------------------------------------------------- commits
 
-    /** Commits when the commit interval passed, or a task asks for it (a table holds many changes). */
+    /**
+     * Commits when the commit interval passed, or a task asks for it (a table holds many changes).
+     * Under exactly-once the transaction ends on the producer's committer thread while this thread
+     * processes on (what it sends meanwhile goes into the next transaction); a later call finishes
+     * the commit once it ended, and waits for it only when the records held for the next
+     * transaction grow past half the producer's {@code buffer.memory}.
+     */
     public void maybeCommit() {
-        if (commitRequested() || wallClock.getAsLong() - lastCommit >= commitIntervalMs) {
-            commit();
+        try {
+            if (inFlight != null) {
+                if (!producer.commitEnded() && producer.heldBytes() < maxHeldBytes) {
+                    return;
+                }
+                finishCommit();
+            }
+            if (commitRequested() || wallClock.getAsLong() - lastCommit >= commitIntervalMs) {
+                if (exactlyOnce) {
+                    startCommit(true);
+                } else {
+                    commitRunning();
+                }
+            }
+        } catch (TaskCorruptedException e) {
+            handleCorruption(e);
+        } catch (TaskMigratedException e) {
+            handleMigration(e);
         }
+    }
+
+    /** Whether a commit's transaction is ending in the background: the thread should come back soon to finish it. */
+    public boolean commitInFlight() {
+        return inFlight != null;
     }
 
     /** Whether a running task asks for a commit before the interval (a table holds many changes). */
@@ -700,7 +738,7 @@ public final class TaskManager {
                 return true;
             }
         }
-        return producer.transactionInFlight();
+        return inFlight != null || producer.transactionInFlight();
     }
 
     /** Commits every running task now; recovers from what a failed commit means. */
@@ -721,17 +759,25 @@ public final class TaskManager {
         }
     }
 
+    /** Finishes a commit in flight, then commits what came since, waiting until that is done too. */
     private void commitRunning() {
-        // The interval runs from the end of a commit: processing gets the whole interval, however long the commit took.
-        lastCommit = wallClock.getAsLong();
-        try {
-            commitRunningTasks();
-        } finally {
-            lastCommit = wallClock.getAsLong();
+        if (inFlight != null) {
+            finishCommit();
+        }
+        if (startCommit(false)) {
+            finishCommit();
         }
     }
 
-    private void commitRunningTasks() {
+    /**
+     * A commit, up to where the output is on its way: tables send their changes, the offsets are
+     * gathered; at-least-once then makes the output durable and commits the offsets here, while
+     * exactly-once commits the transaction, in the {@code background} or on this thread, and
+     * leaves the rest to {@link #finishCommit()}. Returns whether a commit waits to be finished.
+     */
+    private boolean startCommit(boolean background) {
+        // The interval runs from the end of a commit: processing gets the whole interval, however long the commit took.
+        lastCommit = wallClock.getAsLong();
         List<Task> running = new ArrayList<>();
         boolean needed = false;
         for (Task t : tasks.values()) {
@@ -741,7 +787,7 @@ public final class TaskManager {
             }
         }
         if (!needed && !producer.transactionInFlight()) {
-            return;
+            return false;
         }
         long started = System.nanoTime();
         for (Task t : running) {
@@ -768,24 +814,87 @@ public final class TaskManager {
                 }
             }
         }
-        if (exactlyOnce) {
-            commitTransaction(offsets);
-            applyCommitted(running, offsets);
-        } else {
+        long processedNow = processedSinceCommit;
+        if (!exactlyOnce) {
             producer.flush();
             collector.checkFailures();
             applyCommitted(running, offsets);
             commitOffsets(offsets);
+            processed.increment(processedNow);
+            processedSinceCommit -= processedNow;
+            resetsWithoutProgress = 0;
+            commitLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            lastCommit = wallClock.getAsLong();
+            return false;
         }
-        processed.increment(processedSinceCommit);
-        processedSinceCommit = 0;
-        resetsWithoutProgress = 0;
-        commitLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        transactional(() -> producer.startCommit(offsets, consumer.groupMetadata(), background));
+        inFlight = new InFlightCommit(running, offsets, processedNow, System.nanoTime() - started);
+        return true;
     }
 
-    private void commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    /**
+     * Finishes the commit in flight: waits for its transaction to end (at once when it ended
+     * already), then the tables' changes go to their stores and, when {@code goOn}, the records
+     * sent meanwhile begin the next transaction (otherwise they are dropped: the caller abandons
+     * the work that made them).
+     */
+    private void finishCommit(boolean goOn) {
+        InFlightCommit c = inFlight;
+        inFlight = null;
+        long waitStarted = System.nanoTime();
+        transactional(producer::awaitCommit);
+        long waited = System.nanoTime() - waitStarted;
+        collector.checkFailures();
+        applyCommitted(c.running(), c.offsets());
+        if (goOn) {
+            producer.releaseHeld();
+        } else {
+            producer.dropHeld();
+        }
+        processed.increment(c.processed());
+        processedSinceCommit -= c.processed();
+        resetsWithoutProgress = 0;
+        commitLatency.record(c.heldNanos() + waited, java.util.concurrent.TimeUnit.NANOSECONDS);
+        lastCommit = wallClock.getAsLong();
+    }
+
+    private void finishCommit() {
+        finishCommit(true);
+    }
+
+    /** Finishes a commit in flight before the tasks change hands, recovering from what a failure means. */
+    private void settleCommit() {
+        if (inFlight == null) {
+            return;
+        }
         try {
-            producer.commitTransaction(offsets, consumer.groupMetadata());
+            finishCommit();
+        } catch (TaskCorruptedException e) {
+            handleCorruption(e);
+        } catch (TaskMigratedException e) {
+            handleMigration(e);
+        }
+    }
+
+    /**
+     * Waits for a commit in flight whose work is being abandoned (the tasks go back to their last
+     * commit, or are closed): what it committed is applied, a failure only logged.
+     */
+    private void abandonCommit() {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            finishCommit(false);
+        } catch (TaskCorruptedException | TaskMigratedException e) {
+            log.debug("{}: the commit in flight failed as its work was abandoned: {}", threadName, e.getMessage());
+        }
+    }
+
+    /** A commit's work with the transactional producer, its failures sorted into what they mean for the tasks. */
+    private void transactional(Runnable work) {
+        try {
+            work.run();
         } catch (ProducerFencedException | InvalidProducerEpochException | InvalidPidMappingException | CommitFailedException
                  | UnknownMemberIdException | IllegalGenerationException | RebalanceInProgressException e) {
             throw new TaskMigratedException("The commit of " + threadName + "'s transaction was refused (" + e + "): the group"
@@ -798,7 +907,11 @@ public final class TaskManager {
             throw new TaskCorruptedException("The commit of " + threadName + "'s transaction failed (" + e + "); it is aborted"
                     + " and the tasks go back to their last commit", e, false);
         }
-        collector.checkFailures();
+    }
+
+    /** A commit started: what finishing it takes. */
+    private record InFlightCommit(List<Task> running, Map<TopicPartition, OffsetAndMetadata> offsets, long processed,
+                                  long heldNanos) {
     }
 
     private void commitOffsets(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -872,6 +985,7 @@ public final class TaskManager {
                     + " without committing anything: " + e.getMessage(), e);
         }
         log.warn("{}: {}", threadName, e.getMessage());
+        abandonCommit();
         collector.newGeneration();
         if (exactlyOnce) {
             if (e.recreateProducer()) {
@@ -914,6 +1028,7 @@ public final class TaskManager {
     }
 
     private void closeAllDirty() {
+        abandonCommit();
         collector.newGeneration();
         if (exactlyOnce) {
             producer.recreate();
@@ -994,12 +1109,14 @@ public final class TaskManager {
                 }
             } catch (RuntimeException e) {
                 log.warn("{}: the last commit failed ({}); closing the tasks without it", threadName, e.toString());
+                abandonCommit();
                 collector.newGeneration();
                 if (exactlyOnce) {
                     producer.abort();
                 }
             }
         } else {
+            abandonCommit();
             collector.newGeneration();
             if (exactlyOnce) {
                 producer.abort();

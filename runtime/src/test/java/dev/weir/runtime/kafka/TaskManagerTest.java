@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -318,5 +319,174 @@ class TaskManagerTest {
         tm.shutdown(false);
 
         assertThat(stored("k")).as("the committed count, not the one after it").isEqualTo(3L);
+    }
+
+    /** A transactional mock producer whose commits end only when the test lets them, as a broker's end some time later. */
+    private static final class SlowCommitProducer extends MockProducer<byte[], byte[]> {
+        final java.util.concurrent.Semaphore commits = new java.util.concurrent.Semaphore(0);
+        volatile RuntimeException failNext;
+
+        SlowCommitProducer() {
+            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public void commitTransaction() {
+            try {
+                if (!commits.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never let the commit end");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            RuntimeException f = failNext;
+            if (f != null) {
+                failNext = null;
+                throw f;
+            }
+            super.commitTransaction();
+        }
+    }
+
+    /** Calls the stream thread's commit step until the commit in flight ended and was finished. */
+    private static void finishBackgroundCommit(TaskManager tm) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (tm.commitInFlight()) {
+            assertThat(System.nanoTime()).as("the background commit ended within 10 s").isLessThan(deadline);
+            Thread.sleep(1);
+            tm.maybeCommit();
+        }
+    }
+
+    private static Topology keepingAllButX() {
+        App app = App.create("copy");
+        Topic<String, String> notes = app.topic("notes", Serdes.string(), Serdes.string());
+        Topic<String, String> copies = app.topic("copies", Serdes.string(), Serdes.string());
+        app.stream(notes).filter(v -> !v.equals("x")).to(copies);
+        return app.topology();
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> offsetsOfCommit(MockProducer<byte[], byte[]> producer, int commit) {
+        return producer.consumerGroupOffsetsHistory().get(commit).values().iterator().next();
+    }
+
+    @Test
+    void underExactlyOnceACommitEndsInTheBackgroundWhileTheThreadProcessesIntoTheNextTransaction() throws Exception {
+        SlowCommitProducer producer = new SlowCommitProducer();
+        TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
+        process(tm, 0, "a");
+        now += 100;
+        tm.maybeCommit();
+        assertThat(tm.commitInFlight()).as("the commit ends on the committer thread").isTrue();
+
+        process(tm, 1, "b");
+        process(tm, 2, "c");
+        tm.maybeCommit();
+        assertThat(tm.commitInFlight()).as("not finished before its transaction ended").isTrue();
+        assertThat(producer.uncommittedRecords()).as("b and c wait for the next transaction; only a is in this one")
+                .extracting(r -> text(r.value())).containsExactly("a");
+
+        producer.commits.release();
+        finishBackgroundCommit(tm);
+
+        assertThat(producer.history()).extracting(r -> text(r.value())).containsExactly("a");
+        assertThat(offsetsOfCommit(producer, 0)).as("the first transaction commits a's offset only").containsEntry(NOTES,
+                new OffsetAndMetadata(1));
+        assertThat(producer.uncommittedRecords()).as("the next transaction began with what waited")
+                .extracting(r -> text(r.value())).containsExactly("b", "c");
+
+        now += 100;
+        tm.maybeCommit();
+        producer.commits.release();
+        finishBackgroundCommit(tm);
+        assertThat(producer.history()).extracting(r -> text(r.value())).containsExactly("a", "b", "c");
+        assertThat(offsetsOfCommit(producer, 1)).containsEntry(NOTES, new OffsetAndMetadata(3));
+    }
+
+    @Test
+    void recordsThatSendNothingWhileACommitEndsAreCommittedByTheNextOne() throws Exception {
+        SlowCommitProducer producer = new SlowCommitProducer();
+        TaskManager tm = taskManager(keepingAllButX(), producer, Guarantee.EXACTLY_ONCE);
+        process(tm, 0, "a");
+        now += 100;
+        tm.maybeCommit();
+        process(tm, 1, "x");
+        producer.commits.release();
+        finishBackgroundCommit(tm);
+        assertThat(tm.commitNeeded()).as("x was processed after the commit began").isTrue();
+
+        now += 100;
+        tm.maybeCommit();
+        producer.commits.release();
+        finishBackgroundCommit(tm);
+
+        assertThat(producer.consumerGroupOffsetsHistory()).hasSize(2);
+        assertThat(offsetsOfCommit(producer, 1)).as("x's offset, though x sent nothing").containsEntry(NOTES,
+                new OffsetAndMetadata(2));
+    }
+
+    @Test
+    void aBackgroundCommitThatFailsDropsWhatWaitedForTheNextTransactionAndGoesBackToTheLastCommit() throws Exception {
+        SlowCommitProducer producer = new SlowCommitProducer();
+        TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
+        process(tm, 0, "a");
+        producer.commits.release();
+        tm.commit();                                        // on this thread
+        // The group holds what the transaction committed (the mock consumer does not see the mock producer's offsets).
+        consumer.commitSync(offsetsOfCommit(producer, 0));
+        consumer.seek(NOTES, 3);
+        process(tm, 1, "b");
+        now += 100;
+        producer.failNext = new org.apache.kafka.common.KafkaException("the transaction coordinator failed the commit");
+        producer.commits.release();
+        tm.maybeCommit();
+        process(tm, 2, "c");
+        finishBackgroundCommit(tm);
+
+        assertThat(producer.transactionAborted()).as("the failed transaction is aborted").isTrue();
+        assertThat(tm.allRunning()).as("the task went back to its last commit").isFalse();
+        tm.checkStateUpdater();
+        assertThat(tm.allRunning()).isTrue();
+        assertThat(consumer.position(NOTES)).as("input read again from the last commit").isEqualTo(1);
+        assertThat(producer.history()).extracting(r -> text(r.value())).containsExactly("a");
+        assertThat(producer.uncommittedRecords()).as("c, made after the failed commit began, was never sent").isEmpty();
+    }
+
+    @Test
+    void aBackgroundCommitRefusedByTheGroupClosesTheTasksWithoutSendingWhatWaited() throws Exception {
+        SlowCommitProducer producer = new SlowCommitProducer();
+        TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
+        process(tm, 0, "a");
+        now += 100;
+        producer.failNext = new ProducerFencedException("another producer with the same transactional.id started");
+        tm.maybeCommit();
+        process(tm, 1, "b");
+        producer.commits.release();
+        finishBackgroundCommit(tm);
+
+        assertThat(tm.taskIds()).as("tasks closed").isEmpty();
+        assertThat(consumer.shouldRebalance()).as("the thread asked to rejoin the group").isTrue();
+        assertThat(producer.history()).isEmpty();
+        assertThat(producer.uncommittedRecords()).extracting(r -> text(r.value())).doesNotContain("b");
+    }
+
+    @Test
+    void aRevocationWaitsForTheCommitInFlightAndCommitsWhatCameAfterIt() throws Exception {
+        SlowCommitProducer producer = new SlowCommitProducer();
+        TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
+        process(tm, 0, "a");
+        now += 100;
+        tm.maybeCommit();
+        process(tm, 1, "b");
+        producer.commits.release(2);
+
+        tm.handleRevocation(List.of(NOTES));
+
+        assertThat(tm.commitInFlight()).isFalse();
+        assertThat(producer.history()).extracting(r -> text(r.value())).containsExactly("a", "b");
+        assertThat(producer.consumerGroupOffsetsHistory()).hasSize(2);
+        assertThat(offsetsOfCommit(producer, 1)).containsEntry(NOTES, new OffsetAndMetadata(2));
+        assertThat(tm.taskStates()).containsValue("SUSPENDED");
     }
 }
