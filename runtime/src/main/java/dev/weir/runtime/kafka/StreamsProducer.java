@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * transaction.
  *
  * <p>A commit may also be {@linkplain #startCommit started} and left to end on the
- * producer's committer thread while the stream thread processes on: what it sends meanwhile
- * cannot join the transaction being committed (its input offsets are not in it) and a producer
- * cannot begin the next one before that ended, so those records are held, in order, and sent
- * into the next transaction once the stream thread has {@linkplain #awaitCommit() seen} the
- * commit end and {@linkplain #releaseHeld() releases} them. One commit at a time.
+ * producer's committer thread while the stream thread processes on. At-least-once, the flush
+ * runs there and what the thread sends meanwhile goes straight out. Exactly-once, what it sends
+ * meanwhile cannot join the transaction being committed (its input offsets are not in it) and a
+ * producer cannot begin the next one before that ended, so those records are held, in order,
+ * and sent into the next transaction once the stream thread has {@linkplain #awaitCommit() seen}
+ * the commit end and {@linkplain #releaseHeld() releases} them. One commit at a time.
  */
 final class StreamsProducer {
 
@@ -87,11 +88,11 @@ final class StreamsProducer {
 
     /** Whether a transaction is open, being committed, or waiting for one to end to begin with the records it holds. */
     boolean transactionInFlight() {
-        return inTransaction || committing != null || !held.isEmpty();
+        return exactlyOnce && (inTransaction || committing != null || !held.isEmpty());
     }
 
     void send(ProducerRecord<byte[], byte[]> record, Callback callback) {
-        if (committing != null || !held.isEmpty()) {
+        if (exactlyOnce && (committing != null || !held.isEmpty())) {
             held.add(new HeldRecord(record, callback));
             heldBytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
             return;
@@ -109,18 +110,22 @@ final class StreamsProducer {
     }
 
     /**
+     * Starts the producer's part of a commit, in the {@code background} on the committer thread
+     * or here; either way {@link #awaitCommit()} then says how it ended. At-least-once: a flush,
+     * which waits for the records sent so far (the offsets are the consumer's to commit).
      * Exactly-once: commits the open transaction with {@code offsets} (beginning one when only
-     * offsets are to be committed), in the {@code background} on the committer thread or here;
-     * either way {@link #awaitCommit()} then says how it ended. Records sent until then are held
-     * for the next transaction. Returns false, starting nothing, under at-least-once or when
-     * there is nothing to commit.
+     * offsets are to be committed); records sent until {@code awaitCommit} are held for the next
+     * transaction. Returns false, starting nothing, when there is nothing to commit.
      */
     boolean startCommit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata, boolean background) {
-        if (!exactlyOnce) {
-            return false;
-        }
         if (committing != null) {
             throw new IllegalStateException("A commit of " + name + " is already in flight");
+        }
+        Executor executor = background ? committer() : Runnable::run;
+        if (!exactlyOnce) {
+            // Waits for what was sent before this call only: what the stream thread sends meanwhile goes straight out.
+            committing = CompletableFuture.runAsync(producer::flush, executor);
+            return true;
         }
         releaseHeld();
         if (!inTransaction) {
@@ -132,7 +137,6 @@ final class StreamsProducer {
         inTransaction = false;
         Producer<byte[], byte[]> p = producer;
         Map<TopicPartition, OffsetAndMetadata> copy = Map.copyOf(offsets);
-        Executor executor = background ? committer() : Runnable::run;
         committing = CompletableFuture.runAsync(() -> {
             if (!copy.isEmpty()) {
                 p.sendOffsetsToTransaction(copy, groupMetadata);

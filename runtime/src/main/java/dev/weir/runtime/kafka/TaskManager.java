@@ -64,10 +64,10 @@ import org.slf4j.LoggerFactory;
  * running tasks of the thread together: tables send their changes to their changelogs, the
  * output is made durable (at-least-once: the producer flushes, then the input offsets are
  * committed; exactly-once: the offsets go into the thread's transaction, which commits), then the
- * tables write those changes to their stores and checkpoints follow now and then. Under
- * exactly-once the stream thread's own commits ({@link #maybeCommit}) end their transaction in
- * the background: the thread processes on, its output held for the next transaction, and
- * finishes the commit when it ended; a rebalance, a failure or a shutdown first waits for it.
+ * tables write those changes to their stores and checkpoints follow now and then. The stream
+ * thread's own commits ({@link #maybeCommit}) flush or end their transaction in the background:
+ * the thread processes on (under exactly-once its output held for the next transaction) and
+ * finishes the commit when that ended; a rebalance, a failure or a shutdown first waits for it.
  *
  * <p>Failures are sorted, not all fatal. A bad record follows the error policy. Output that did
  * not reach Kafka (the broker is away) or that Kafka refused sends the running tasks back to
@@ -130,6 +130,8 @@ public final class TaskManager {
     private final Map<TopicPartition, Long> lags = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<TopicPartition> lagGauges = new HashSet<>();
     private long lastCommit;
+    /** At-least-once: an offset commit did not go through (it timed out, a wake-up hit it); the next commit sends it again. */
+    private boolean offsetsBehind;
     /** Exactly-once: the commit whose transaction ends in the background, to be finished by this thread; null when none. */
     private InFlightCommit inFlight;
     /** Exactly-once: how many bytes may be held for the next transaction while a commit is in flight before the thread waits. */
@@ -689,10 +691,12 @@ public final class TaskManager {
 
     /**
      * Commits when the commit interval passed, or a task asks for it (a table holds many changes).
-     * Under exactly-once the transaction ends on the producer's committer thread while this thread
-     * processes on (what it sends meanwhile goes into the next transaction); a later call finishes
-     * the commit once it ended, and waits for it only when the records held for the next
-     * transaction grow past half the producer's {@code buffer.memory}.
+     * The producer's part ends on its committer thread while this thread processes on: the flush
+     * under at-least-once (what the thread sends meanwhile goes straight out; the offsets are
+     * committed once the flush ended), the transaction under exactly-once (what the thread sends
+     * meanwhile goes into the next transaction). A later call finishes the commit once that
+     * ended, and waits for it only when the records held for the next transaction grow past half
+     * the producer's {@code buffer.memory}.
      */
     public void maybeCommit() {
         try {
@@ -703,11 +707,7 @@ public final class TaskManager {
                 finishCommit();
             }
             if (commitRequested() || wallClock.getAsLong() - lastCommit >= commitIntervalMs) {
-                if (exactlyOnce) {
-                    startCommit(true);
-                } else {
-                    commitRunning();
-                }
+                startCommit(true);
             }
         } catch (TaskCorruptedException e) {
             handleCorruption(e);
@@ -771,9 +771,9 @@ public final class TaskManager {
 
     /**
      * A commit, up to where the output is on its way: tables send their changes, the offsets are
-     * gathered; at-least-once then makes the output durable and commits the offsets here, while
-     * exactly-once commits the transaction, in the {@code background} or on this thread, and
-     * leaves the rest to {@link #finishCommit()}. Returns whether a commit waits to be finished.
+     * gathered, and the producer flushes (at-least-once) or commits the transaction
+     * (exactly-once), in the {@code background} or on this thread, leaving the rest to
+     * {@link #finishCommit()}. Returns whether a commit waits to be finished.
      */
     private boolean startCommit(boolean background) {
         // The interval runs from the end of a commit: processing gets the whole interval, however long the commit took.
@@ -786,7 +786,7 @@ public final class TaskManager {
                 needed |= t.engine.commitNeeded();
             }
         }
-        if (!needed && !producer.transactionInFlight()) {
+        if (!needed && !producer.transactionInFlight() && !offsetsBehind) {
             return false;
         }
         long started = System.nanoTime();
@@ -815,28 +815,17 @@ public final class TaskManager {
             }
         }
         long processedNow = processedSinceCommit;
-        if (!exactlyOnce) {
-            producer.flush();
-            collector.checkFailures();
-            applyCommitted(running, offsets);
-            commitOffsets(offsets);
-            processed.increment(processedNow);
-            processedSinceCommit -= processedNow;
-            resetsWithoutProgress = 0;
-            commitLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-            lastCommit = wallClock.getAsLong();
-            return false;
-        }
-        transactional(() -> producer.startCommit(offsets, consumer.groupMetadata(), background));
+        transactional(() -> producer.startCommit(offsets, exactlyOnce ? consumer.groupMetadata() : null, background));
         inFlight = new InFlightCommit(running, offsets, processedNow, System.nanoTime() - started);
         return true;
     }
 
     /**
-     * Finishes the commit in flight: waits for its transaction to end (at once when it ended
-     * already), then the tables' changes go to their stores and, when {@code goOn}, the records
-     * sent meanwhile begin the next transaction (otherwise they are dropped: the caller abandons
-     * the work that made them).
+     * Finishes the commit in flight: waits for its flush or transaction to end (at once when it
+     * ended already), then the tables' changes go to their stores. When {@code goOn},
+     * at-least-once then commits the input offsets, and under exactly-once the records sent
+     * meanwhile begin the next transaction; otherwise (the caller abandons the work) the offsets
+     * stay uncommitted and the held records are dropped.
      */
     private void finishCommit(boolean goOn) {
         InFlightCommit c = inFlight;
@@ -846,7 +835,11 @@ public final class TaskManager {
         long waited = System.nanoTime() - waitStarted;
         collector.checkFailures();
         applyCommitted(c.running(), c.offsets());
-        if (goOn) {
+        if (!exactlyOnce) {
+            if (goOn) {
+                commitOffsets(c.offsets());
+            }
+        } else if (goOn) {
             producer.releaseHeld();
         } else {
             producer.dropHeld();
@@ -919,7 +912,9 @@ public final class TaskManager {
             return;
         }
         try {
+            offsetsBehind = true;
             consumer.commitSync(offsets, COMMIT_TIMEOUT);
+            offsetsBehind = false;
             offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
             collector.committed(Map.copyOf(committedOffsets(offsets)));
         } catch (CommitFailedException | RebalanceInProgressException e) {

@@ -489,4 +489,51 @@ class TaskManagerTest {
         assertThat(offsetsOfCommit(producer, 1)).containsEntry(NOTES, new OffsetAndMetadata(2));
         assertThat(tm.taskStates()).containsValue("SUSPENDED");
     }
+
+    /** A mock producer whose flushes end only when the test lets them, as acknowledgements arrive some time later. */
+    private static final class SlowFlushProducer extends MockProducer<byte[], byte[]> {
+        final java.util.concurrent.Semaphore flushes = new java.util.concurrent.Semaphore(0);
+
+        SlowFlushProducer() {
+            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public void flush() {
+            try {
+                if (!flushes.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never let the flush end");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            super.flush();
+        }
+    }
+
+    @Test
+    void atLeastOnceTheFlushEndsInTheBackgroundAndOnlyTheOffsetsBeforeItAreCommitted() throws Exception {
+        SlowFlushProducer producer = new SlowFlushProducer();
+        TaskManager tm = taskManager(copies(), producer, Guarantee.AT_LEAST_ONCE);
+        process(tm, 0, "a");
+        now += 1_000;
+        tm.maybeCommit();
+        assertThat(tm.commitInFlight()).isTrue();
+
+        process(tm, 1, "b");
+        assertThat(producer.history()).as("sent at once, not held").extracting(r -> text(r.value())).containsExactly("a", "b");
+        assertThat(consumer.committed(Set.of(NOTES))).as("nothing committed before the flush ended").isEmpty();
+
+        producer.flushes.release();
+        finishBackgroundCommit(tm);
+        assertThat(consumer.committed(Set.of(NOTES))).as("a's offset: b came after the flush began")
+                .containsEntry(NOTES, new OffsetAndMetadata(1));
+
+        now += 1_000;
+        producer.flushes.release();
+        tm.maybeCommit();
+        finishBackgroundCommit(tm);
+        assertThat(consumer.committed(Set.of(NOTES))).containsEntry(NOTES, new OffsetAndMetadata(2));
+    }
 }
