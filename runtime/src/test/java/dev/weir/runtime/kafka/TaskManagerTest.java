@@ -321,31 +321,54 @@ class TaskManagerTest {
         assertThat(stored("k")).as("the committed count, not the one after it").isEqualTo(3L);
     }
 
-    /** A transactional mock producer whose commits end only when the test lets them, as a broker's end some time later. */
-    private static final class SlowCommitProducer extends MockProducer<byte[], byte[]> {
+    /**
+     * A mock producer whose transaction commits, or flushes, end only when the test lets them, as
+     * a broker's answers arrive some time later.
+     */
+    private static final class GatedProducer extends MockProducer<byte[], byte[]> {
         final java.util.concurrent.Semaphore commits = new java.util.concurrent.Semaphore(0);
+        final java.util.concurrent.Semaphore flushes = new java.util.concurrent.Semaphore(0);
+        private final boolean gateFlushes;
         volatile RuntimeException failNext;
 
-        SlowCommitProducer() {
+        GatedProducer(boolean gateFlushes) {
             super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            this.gateFlushes = gateFlushes;
+        }
+
+        /** Gates transaction commits only. */
+        GatedProducer() {
+            this(false);
         }
 
         @Override
         public void commitTransaction() {
-            try {
-                if (!commits.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    throw new AssertionError("the test never let the commit end");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+            await(commits, "commit");
             RuntimeException f = failNext;
             if (f != null) {
                 failNext = null;
                 throw f;
             }
             super.commitTransaction();
+        }
+
+        @Override
+        public void flush() {
+            if (gateFlushes) {
+                await(flushes, "flush");
+            }
+            super.flush();
+        }
+
+        private static void await(java.util.concurrent.Semaphore gate, String what) {
+            try {
+                if (!gate.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never let the " + what + " end");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 
@@ -373,7 +396,7 @@ class TaskManagerTest {
 
     @Test
     void underExactlyOnceACommitEndsInTheBackgroundWhileTheThreadProcessesIntoTheNextTransaction() throws Exception {
-        SlowCommitProducer producer = new SlowCommitProducer();
+        GatedProducer producer = new GatedProducer();
         TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
         process(tm, 0, "a");
         now += 100;
@@ -406,7 +429,7 @@ class TaskManagerTest {
 
     @Test
     void recordsThatSendNothingWhileACommitEndsAreCommittedByTheNextOne() throws Exception {
-        SlowCommitProducer producer = new SlowCommitProducer();
+        GatedProducer producer = new GatedProducer();
         TaskManager tm = taskManager(keepingAllButX(), producer, Guarantee.EXACTLY_ONCE);
         process(tm, 0, "a");
         now += 100;
@@ -428,7 +451,7 @@ class TaskManagerTest {
 
     @Test
     void aBackgroundCommitThatFailsDropsWhatWaitedForTheNextTransactionAndGoesBackToTheLastCommit() throws Exception {
-        SlowCommitProducer producer = new SlowCommitProducer();
+        GatedProducer producer = new GatedProducer();
         TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
         process(tm, 0, "a");
         producer.commits.release();
@@ -455,7 +478,7 @@ class TaskManagerTest {
 
     @Test
     void aBackgroundCommitRefusedByTheGroupClosesTheTasksWithoutSendingWhatWaited() throws Exception {
-        SlowCommitProducer producer = new SlowCommitProducer();
+        GatedProducer producer = new GatedProducer();
         TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
         process(tm, 0, "a");
         now += 100;
@@ -473,7 +496,7 @@ class TaskManagerTest {
 
     @Test
     void aRevocationWaitsForTheCommitInFlightAndCommitsWhatCameAfterIt() throws Exception {
-        SlowCommitProducer producer = new SlowCommitProducer();
+        GatedProducer producer = new GatedProducer();
         TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
         process(tm, 0, "a");
         now += 100;
@@ -490,31 +513,9 @@ class TaskManagerTest {
         assertThat(tm.taskStates()).containsValue("SUSPENDED");
     }
 
-    /** A mock producer whose flushes end only when the test lets them, as acknowledgements arrive some time later. */
-    private static final class SlowFlushProducer extends MockProducer<byte[], byte[]> {
-        final java.util.concurrent.Semaphore flushes = new java.util.concurrent.Semaphore(0);
-
-        SlowFlushProducer() {
-            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        }
-
-        @Override
-        public void flush() {
-            try {
-                if (!flushes.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    throw new AssertionError("the test never let the flush end");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            super.flush();
-        }
-    }
-
     @Test
     void atLeastOnceTheFlushEndsInTheBackgroundAndOnlyTheOffsetsBeforeItAreCommitted() throws Exception {
-        SlowFlushProducer producer = new SlowFlushProducer();
+        GatedProducer producer = new GatedProducer(true);
         TaskManager tm = taskManager(copies(), producer, Guarantee.AT_LEAST_ONCE);
         process(tm, 0, "a");
         now += 1_000;
