@@ -822,12 +822,10 @@ public final class TaskManager {
 
     /**
      * Finishes the commit in flight: waits for its flush or transaction to end (at once when it
-     * ended already), then the tables' changes go to their stores. When {@code goOn},
-     * at-least-once then commits the input offsets, and under exactly-once the records sent
-     * meanwhile begin the next transaction; otherwise (the caller abandons the work) the offsets
-     * stay uncommitted and the held records are dropped.
+     * ended already), then the tables' changes go to their stores, and at-least-once commits the
+     * input offsets while under exactly-once the records sent meanwhile begin the next transaction.
      */
-    private void finishCommit(boolean goOn) {
+    private void finishCommit() {
         InFlightCommit c = inFlight;
         inFlight = null;
         long waitStarted = System.nanoTime();
@@ -835,24 +833,16 @@ public final class TaskManager {
         long waited = System.nanoTime() - waitStarted;
         collector.checkFailures();
         applyCommitted(c.running(), c.offsets());
-        if (!exactlyOnce) {
-            if (goOn) {
-                commitOffsets(c.offsets());
-            }
-        } else if (goOn) {
+        if (exactlyOnce) {
             producer.releaseHeld();
         } else {
-            producer.dropHeld();
+            commitOffsets(c.offsets());
         }
         processed.increment(c.processed());
         processedSinceCommit -= c.processed();
         resetsWithoutProgress = 0;
         commitLatency.record(c.heldNanos() + waited, java.util.concurrent.TimeUnit.NANOSECONDS);
         lastCommit = wallClock.getAsLong();
-    }
-
-    private void finishCommit() {
-        finishCommit(true);
     }
 
     /** Finishes a commit in flight before the tasks change hands, recovering from what a failure means. */
@@ -871,17 +861,21 @@ public final class TaskManager {
 
     /**
      * Waits for a commit in flight whose work is being abandoned (the tasks go back to their last
-     * commit, or are closed): what it committed is applied, a failure only logged.
+     * commit, or are closed) and forgets it: its offsets stay uncommitted and its changes do not
+     * go to the stores, even if it ended well, because a send failure of its own may already have
+     * been taken by another step; the stores catch up from their changelogs instead.
      */
     private void abandonCommit() {
         if (inFlight == null) {
             return;
         }
+        inFlight = null;
         try {
-            finishCommit(false);
-        } catch (TaskCorruptedException | TaskMigratedException e) {
-            log.debug("{}: the commit in flight failed as its work was abandoned: {}", threadName, e.getMessage());
+            producer.awaitCommit();
+        } catch (RuntimeException e) {
+            log.debug("{}: the commit in flight failed as its work was abandoned: {}", threadName, e.toString());
         }
+        producer.dropHeld();
     }
 
     /** A commit's work with the transactional producer, its failures sorted into what they mean for the tasks. */
