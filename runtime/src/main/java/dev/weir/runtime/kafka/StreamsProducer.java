@@ -104,11 +104,6 @@ final class StreamsProducer {
         producer.send(record, callback);
     }
 
-    /** Waits until everything sent is acknowledged or failed. */
-    void flush() {
-        producer.flush();
-    }
-
     /**
      * Starts the producer's part of a commit, in the {@code background} on the committer thread
      * or here; either way {@link #awaitCommit()} then says how it ended. At-least-once: a flush,
