@@ -256,8 +256,12 @@ public final class TaskManager {
                     t.resumeAt.forEach(consumer::seek);
                     t.resumeAt.clear();
                     t.state = Task.State.RUNNING;
-                } else {
+                } else if (t.stateful()) {
                     restore(t);
+                } else {
+                    // Revoked before it started (reset, or waiting for the producer or the global tables): it starts now.
+                    t.state = Task.State.CREATED;
+                    tryStart(t);
                 }
             }
         }

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -108,6 +109,8 @@ public final class StateUpdater implements AutoCloseable {
     private final AtomicLong remaining = new AtomicLong();
     private final Map<String, Counter> restoredCounters = new HashMap<>();
     private volatile boolean running = true;
+    /** Set once the updater's thread has ended; a task added after that fails at once rather than waiting forever. */
+    private volatile String stopped;
     private Thread thread;
     private final LongSupplier nanoClock;
     private long lastProgressLog;
@@ -157,7 +160,10 @@ public final class StateUpdater implements AutoCloseable {
 
     /** Hands a task's stores to the updater; the listener hears back once they caught up or failed. */
     public void add(StateManager task, Listener listener) {
-        commands.add(new Add(task, listener));
+        commands.add(new Add(Objects.requireNonNull(task, "task"), Objects.requireNonNull(listener, "listener")));
+        if (stopped != null) {
+            failQueued();
+        }
         wake();
     }
 
@@ -170,6 +176,9 @@ public final class StateUpdater implements AutoCloseable {
     public void remove(TaskId task) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         commands.add(new Remove(task, done));
+        if (stopped != null) {
+            failQueued();       // the updater holds nothing any more: it failed every task it had
+        }
         if (!isThreaded()) {
             runCommands();
         }
@@ -224,16 +233,33 @@ public final class StateUpdater implements AutoCloseable {
             }
         } catch (Throwable t) {
             log.error("State updater {} of app {} failed: {}", name, appId, t.toString(), t);
+            stopped = "The state updater " + name + " failed (" + t + ")";
             for (Restoring r : List.copyOf(restoring.values())) {
-                fail(r, t instanceof RuntimeException re ? re : new IllegalStateException(t));
+                try {
+                    fail(r, t instanceof RuntimeException re ? re : new IllegalStateException(t));
+                } catch (RuntimeException e) {
+                    log.warn("Reporting the failure of task {} failed: {}", r.task.task(), e.toString());
+                }
             }
         } finally {
-            Command c;
-            while ((c = commands.poll()) != null) {
-                if (c instanceof Remove remove) {
-                    remove.done.complete(null);
-                } else if (c instanceof Add add) {
-                    add.listener.failed(add.task, new IllegalStateException("The state updater " + name + " stopped"));
+            if (stopped == null) {
+                stopped = "The state updater " + name + " stopped";
+            }
+            failQueued();
+        }
+    }
+
+    /** Once the thread has ended: answers what is queued (a task added fails, a removal is done). */
+    private void failQueued() {
+        Command c;
+        while ((c = commands.poll()) != null) {
+            if (c instanceof Remove remove) {
+                remove.done.complete(null);
+            } else if (c instanceof Add add) {
+                try {
+                    add.listener.failed(add.task, new IllegalStateException(stopped));
+                } catch (RuntimeException e) {
+                    log.warn("Reporting the failure of task {} failed: {}", add.task.task(), e.toString());
                 }
             }
         }

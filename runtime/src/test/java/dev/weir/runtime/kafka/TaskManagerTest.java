@@ -149,6 +149,31 @@ class TaskManagerTest {
     }
 
     @Test
+    void aTaskWithoutTablesRevokedBeforeItRestartedStartsWhenTheGroupHandsItBack() {
+        MockProducer<byte[], byte[]> producer = producer(false);
+        TaskManager tm = taskManager(copies(), producer, Guarantee.AT_LEAST_ONCE);
+        process(tm, 0, "a");
+        producer.completeNext();
+        tm.commit();
+        process(tm, 1, "b");
+        producer.errorNext(new TimeoutException("Expiring 1 record(s) for copies-0: 5000 ms has passed since batch creation"));
+        tm.commit();
+        assertThat(tm.allRunning()).as("reset to its last commit").isFalse();
+
+        // The broker is back and the group rebalances before the task ran again (a broker outage does both).
+        tm.handleRevocation(List.of(NOTES));
+        tm.handleAssignment(List.of(NOTES));
+        tm.checkStateUpdater();
+
+        assertThat(tm.allRunning()).isTrue();
+        assertThat(consumer.position(NOTES)).as("input read again from the last commit").isEqualTo(1);
+        process(tm, 1, "b");
+        producer.completeNext();
+        tm.commit();
+        assertThat(consumer.committed(Set.of(NOTES))).containsEntry(NOTES, new OffsetAndMetadata(2));
+    }
+
+    @Test
     void underExactlyOnceAFencedProducerClosesTheTasksWithoutCommittingAndRejoins() {
         MockProducer<byte[], byte[]> producer = producer(true);
         TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);

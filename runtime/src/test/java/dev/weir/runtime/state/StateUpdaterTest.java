@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -251,5 +253,46 @@ class StateUpdaterTest {
                 .contains("waited 300 ms");
         assertThat(store(holder).get(key(4))).as("the data is where it was").isEqualTo(value(4));
         holder.close();
+    }
+
+    @Test
+    void onceItsThreadHasDiedATaskAddedFailsAtOnceRatherThanWaitingForever() throws Exception {
+        MockConsumer<byte[], byte[]> broken = new MockConsumer<>("none") {
+            @Override
+            public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions, Duration timeout) {
+                throw new IllegalStateException("a bug in the updater");
+            }
+        };
+        List<String> failures = new CopyOnWriteArrayList<>();
+        StateUpdater.Listener recording = new StateUpdater.Listener() {
+            @Override
+            public void restored(StateManager task) {
+            }
+
+            @Override
+            public void failed(StateManager task, RuntimeException failure) {
+                failures.add(task.task() + ": " + failure.getMessage());
+            }
+        };
+        StateUpdater threaded = new StateUpdater("broken-updater", "restore", broken, metrics, Duration.ofMillis(300));
+        threaded.start();
+        try {
+            threaded.add(new StateManager(TASK, topology, stores), recording);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (failures.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(failures).as("the task it held when it died").containsExactly("0_0: a bug in the updater");
+
+            TaskId next = new TaskId(0, 1);
+            threaded.add(new StateManager(next, topology, stores), recording);
+
+            assertThat(failures).as("a task added later fails at once").hasSize(2);
+            assertThat(failures.get(1)).startsWith("0_1: The state updater broken-updater failed")
+                    .contains("a bug in the updater");
+            threaded.remove(next);      // returns: the updater holds nothing
+        } finally {
+            threaded.close();
+        }
     }
 }
