@@ -132,7 +132,7 @@ public final class TaskManager {
     private long lastCommit;
     /** At-least-once: an offset commit did not go through (it timed out, a wake-up hit it); the next commit sends it again. */
     private boolean offsetsBehind;
-    /** Exactly-once: the commit whose transaction ends in the background, to be finished by this thread; null when none. */
+    /** The commit whose flush (at-least-once) or transaction (exactly-once) ends in the background, to be finished by this thread; null when none. */
     private InFlightCommit inFlight;
     /** Exactly-once: how many bytes may be held for the next transaction while a commit is in flight before the thread waits. */
     private final long maxHeldBytes;
@@ -399,7 +399,12 @@ public final class TaskManager {
         if (lost.isEmpty()) {
             return;
         }
-        abandonCommit();
+        TaskMigratedException migrated = abandonCommit();
+        if (migrated != null) {
+            // The commit in flight was fenced: every task of this thread has moved, not only the lost ones.
+            handleMigration(migrated);
+            return;
+        }
         collector.newGeneration();
         if (exactlyOnce) {
             producer.abort();
@@ -868,35 +873,58 @@ public final class TaskManager {
      * commit, or are closed) and forgets it: its offsets stay uncommitted and its changes do not
      * go to the stores, even if it ended well, because a send failure of its own may already have
      * been taken by another step; the stores catch up from their changelogs instead.
+     *
+     * @return the migration the commit met (its producer fenced, its generation refused), which
+     *         outranks whatever the caller was recovering from; null otherwise
      */
-    private void abandonCommit() {
+    private TaskMigratedException abandonCommit() {
         if (inFlight == null) {
-            return;
+            return null;
         }
         inFlight = null;
+        TaskMigratedException migrated = null;
         try {
             producer.awaitCommit();
         } catch (RuntimeException e) {
-            log.debug("{}: the commit in flight failed as its work was abandoned: {}", threadName, e.toString());
+            if (refusedByGroup(e)) {
+                migrated = migration(e);
+            } else {
+                log.debug("{}: the commit in flight failed as its work was abandoned: {}", threadName, e.toString());
+            }
         }
         producer.dropHeld();
+        return migrated;
     }
 
-    /** A commit's work with the transactional producer, its failures sorted into what they mean for the tasks. */
+    /** Whether a commit's failure means the group gave this thread's tasks to another member (or fenced its producer). */
+    private static boolean refusedByGroup(RuntimeException e) {
+        return e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException
+                || e instanceof InvalidPidMappingException || e instanceof CommitFailedException
+                || e instanceof UnknownMemberIdException || e instanceof IllegalGenerationException
+                || e instanceof RebalanceInProgressException;
+    }
+
+    private TaskMigratedException migration(RuntimeException e) {
+        return new TaskMigratedException("The commit of " + threadName + "'s transaction was refused (" + e + "): the group"
+                + " gave its tasks to another member", e);
+    }
+
+    /** A commit's work with the producer (and, under exactly-once, its transaction), its failures sorted into what they mean for the tasks. */
     private void transactional(Runnable work) {
+        String what = exactlyOnce ? "transaction" : "flush";
         try {
             work.run();
-        } catch (ProducerFencedException | InvalidProducerEpochException | InvalidPidMappingException | CommitFailedException
-                 | UnknownMemberIdException | IllegalGenerationException | RebalanceInProgressException e) {
-            throw new TaskMigratedException("The commit of " + threadName + "'s transaction was refused (" + e + "): the group"
-                    + " gave its tasks to another member", e);
         } catch (TimeoutException e) {
-            throw new TaskCorruptedException("The commit of " + threadName + "'s transaction did not finish in time (" + e
-                    + "); its outcome is unknown, so a new producer finishes it and the tasks go back to what is committed", e, true);
+            throw new TaskCorruptedException("The commit of " + threadName + "'s " + what + " did not finish in time (" + e + "); "
+                    + (exactlyOnce ? "its outcome is unknown, so a new producer finishes it and the tasks go back to what is committed"
+                    : "the tasks go back to their last commit"), e, true);
         } catch (KafkaException e) {
+            if (refusedByGroup(e)) {
+                throw migration(e);
+            }
             collector.checkFailures();
-            throw new TaskCorruptedException("The commit of " + threadName + "'s transaction failed (" + e + "); it is aborted"
-                    + " and the tasks go back to their last commit", e, false);
+            throw new TaskCorruptedException("The commit of " + threadName + "'s " + what + " failed (" + e + "); "
+                    + (exactlyOnce ? "it is aborted and " : "") + "the tasks go back to their last commit", e, false);
         }
     }
 
@@ -978,7 +1006,12 @@ public final class TaskManager {
                     + " without committing anything: " + e.getMessage(), e);
         }
         log.warn("{}: {}", threadName, e.getMessage());
-        abandonCommit();
+        TaskMigratedException migrated = abandonCommit();
+        if (migrated != null) {
+            // The commit in flight was fenced: the tasks are not this thread's to go back with, they are closed.
+            handleMigration(migrated);
+            return;
+        }
         collector.newGeneration();
         if (exactlyOnce) {
             if (e.recreateProducer()) {
@@ -1022,6 +1055,7 @@ public final class TaskManager {
 
     private void closeAllDirty() {
         abandonCommit();
+        offsetsBehind = false;      // the offsets it stood for are the new owners' now
         collector.newGeneration();
         if (exactlyOnce) {
             producer.recreate();

@@ -520,6 +520,24 @@ class TaskManagerTest {
     }
 
     @Test
+    void aFencedCommitInFlightWhenPartitionsAreLostClosesEveryTaskAndRejoins() throws Exception {
+        GatedProducer producer = new GatedProducer();
+        TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
+        process(tm, 0, "a");
+        now += 100;
+        producer.failNext = new ProducerFencedException("another producer with the same transactional.id started");
+        tm.maybeCommit();
+        producer.commits.release();
+
+        tm.handleLost(List.of(NOTES));
+
+        assertThat(tm.commitInFlight()).isFalse();
+        assertThat(tm.taskIds()).as("tasks closed").isEmpty();
+        assertThat(consumer.shouldRebalance()).as("the fence outranks the loss: the thread asked to rejoin").isTrue();
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
     void aRevocationWaitsForTheCommitInFlightAndCommitsWhatCameAfterIt() throws Exception {
         GatedProducer producer = new GatedProducer();
         TaskManager tm = taskManager(copies(), producer, Guarantee.EXACTLY_ONCE);
