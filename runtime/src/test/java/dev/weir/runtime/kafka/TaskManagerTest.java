@@ -281,6 +281,10 @@ class TaskManagerTest {
     private final List<VisibleStore> stores = new java.util.ArrayList<>();
 
     private TaskManager countingTaskManager(Guarantee guarantee) {
+        return countingTaskManager(guarantee, producer(true));
+    }
+
+    private TaskManager countingTaskManager(Guarantee guarantee, MockProducer<byte[], byte[]> producer) {
         Topology topology = counting();
         restoreConsumer.updateBeginningOffsets(Map.of(new TopicPartition("count-counts-changelog", 0), 0L));
         restoreConsumer.updateEndOffsets(Map.of(new TopicPartition("count-counts-changelog", 0), 0L));
@@ -303,7 +307,7 @@ class TaskManagerTest {
             }
         };
         TaskManager tm = TaskManager.create("thread", topology, WorkerConfig.builder("mock").guarantee(guarantee).build(), null,
-                consumer, () -> producer(true), updater, provider, () -> now, new SimpleMeterRegistry(), dev.weir.runtime.engine.GlobalStores.none());
+                consumer, () -> producer, updater, provider, () -> now, new SimpleMeterRegistry(), dev.weir.runtime.engine.GlobalStores.none());
         consumer.assign(List.of(NOTES));
         tm.handleAssignment(List.of(NOTES));
         for (int i = 0; i < 10 && !tm.allRunning(); i++) {
@@ -535,6 +539,59 @@ class TaskManagerTest {
         assertThat(tm.taskIds()).as("tasks closed").isEmpty();
         assertThat(consumer.shouldRebalance()).as("the fence outranks the loss: the thread asked to rejoin").isTrue();
         assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void atLeastOnceATableTakesOnlyTheChangesOfAFlushThatEndedInTheBackground() throws Exception {
+        GatedProducer producer = new GatedProducer(true);
+        TaskManager tm = countingTaskManager(Guarantee.AT_LEAST_ONCE, producer);
+        process(tm, 0, "x");
+        now += 1000;
+        tm.maybeCommit();
+        process(tm, 1, "y");
+        tm.maybeCommit();
+        assertThat(stored("k")).as("the flush has not ended").isNull();
+
+        producer.flushes.release();
+        finishBackgroundCommit(tm);
+
+        assertThat(stored("k")).as("the change the flushed commit covers, not y's").isEqualTo(1L);
+        assertThat(consumer.committed(Set.of(NOTES))).containsEntry(NOTES, new OffsetAndMetadata(1));
+        assertThat(producer.history()).extracting(r -> Serdes.longs().deserialize(r.value())).containsExactly(1L);
+
+        now += 1000;
+        tm.maybeCommit();
+        producer.flushes.release();
+        finishBackgroundCommit(tm);
+        assertThat(stored("k")).isEqualTo(2L);
+        assertThat(consumer.committed(Set.of(NOTES))).containsEntry(NOTES, new OffsetAndMetadata(2));
+    }
+
+    @Test
+    void underExactlyOnceATableChangedWhileACommitEndsSendsThatChangeInTheNextTransaction() throws Exception {
+        GatedProducer producer = new GatedProducer();
+        TaskManager tm = countingTaskManager(Guarantee.EXACTLY_ONCE, producer);
+        process(tm, 0, "x");
+        now += 100;
+        tm.maybeCommit();
+        process(tm, 1, "y");
+        producer.commits.release();
+        finishBackgroundCommit(tm);
+
+        assertThat(producer.history()).as("the first transaction holds the changelog record of x's count")
+                .extracting(r -> r.topic() + "=" + Serdes.longs().deserialize(r.value())).containsExactly("count-counts-changelog=1");
+        assertThat(offsetsOfCommit(producer, 0)).containsEntry(NOTES, new OffsetAndMetadata(1));
+
+        now += 100;
+        tm.maybeCommit();
+        producer.commits.release();
+        finishBackgroundCommit(tm);
+        assertThat(producer.history()).extracting(r -> Serdes.longs().deserialize(r.value())).containsExactly(1L, 2L);
+        assertThat(offsetsOfCommit(producer, 1)).containsEntry(NOTES, new OffsetAndMetadata(2));
+
+        process(tm, 2, "uncommitted");
+        tm.shutdown(false);
+        assertThat(stored("k")).as("the store holds what the two transactions committed").isEqualTo(2L);
     }
 
     @Test
