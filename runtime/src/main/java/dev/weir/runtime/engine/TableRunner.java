@@ -72,9 +72,8 @@ final class TableRunner extends NodeRunner {
     @Override
     void handle(Record<Object, Object> record) {
         if (windowing == null) {
-            Object current = table.get(record.key());
-            Object updated = aggregator.apply(current != null ? current : defaultValue, record.value());
-            table.put(record.key(), updated, record.timestamp());
+            Object updated = table.update(record.key(),
+                    current -> aggregator.apply(current != null ? current : defaultValue, record.value()), record.timestamp());
             forwardAll(record.withValue(updated));
             return;
         }

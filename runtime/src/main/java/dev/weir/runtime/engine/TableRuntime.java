@@ -74,7 +74,7 @@ final class TableRuntime {
     /** Sent to the changelog, not yet in the store: between {@link #prepareCommit()} and {@link #postCommit()}. */
     private Map<ByteBuffer, byte[]> pending;
     /** Committed (durable in the changelog) but not yet in the store. */
-    private final Map<ByteBuffer, byte[]> committed = new LinkedHashMap<>();
+    private Map<ByteBuffer, byte[]> committed = new LinkedHashMap<>();
     /** Windowed tables: window start to the (composite) keys that have a value in it. */
     private final TreeMap<Long, Set<ByteBuffer>> windows = new TreeMap<>();
     private final Windowing windowing;
@@ -407,6 +407,12 @@ final class TableRuntime {
     }
 
     private Object read(ByteBuffer k) {
+        Object v = entry(k).value;
+        return v == DELETED ? null : v;
+    }
+
+    /** The cache entry of {@code k}, loaded from the store (clean) when the cache does not hold it. */
+    private Entry entry(ByteBuffer k) {
         Entry e = cache.get(k);
         if (e == null) {
             byte[] bytes = store.get(k.array());
@@ -414,10 +420,27 @@ final class TableRuntime {
             if (cache.size() >= MAX_CACHED) {
                 evictClean();
             }
-            cache.put(k, new Entry(value == null ? DELETED : value, false, 0));
-            return value;
+            e = new Entry(value == null ? DELETED : value, false, 0);
+            cache.put(k, e);
         }
-        return e.value == DELETED ? null : e.value;
+        return e;
+    }
+
+    /**
+     * Sets {@code key} to {@code change} applied to its stored value (null when it has none) as
+     * of {@code timestamp}, and returns the new value: an aggregation's read and write of one key,
+     * with one serialization of the key and one cache lookup. A change that throws changes nothing.
+     */
+    Object update(Object key, java.util.function.UnaryOperator<Object> change, long timestamp) {
+        Entry e = entry(key(key));
+        Object updated = change.apply(e.value == DELETED ? null : e.value);
+        e.value = updated == null ? DELETED : updated;
+        e.timestamp = timestamp;
+        if (!e.dirty) {
+            e.dirty = true;
+            dirty++;
+        }
+        return updated;
     }
 
     /** Sets {@code key} to {@code value} (null deletes) as of {@code timestamp}. */
@@ -469,28 +492,25 @@ final class TableRuntime {
             return;
         }
         Map<ByteBuffer, byte[]> batch = new LinkedHashMap<>();
-        Map<ByteBuffer, Long> timestamps = new HashMap<>();
+        List<Entry> sent = new java.util.ArrayList<>(dirty);
         if (clockDirty) {
-            batch.put(CLOCK_KEY, ByteBuffer.allocate(16).putLong(observedTime).putLong(lastClosedStart).array());
-            timestamps.put(CLOCK_KEY, Math.max(0, observedTime));
+            byte[] clock = ByteBuffer.allocate(16).putLong(observedTime).putLong(lastClosedStart).array();
+            collector.send(changelog, partition, CLOCK_KEY.array(), clock, Math.max(0, observedTime), Headers.create(), origin);
+            batch.put(CLOCK_KEY, clock);
         }
         for (Map.Entry<ByteBuffer, Entry> e : cache.entrySet()) {
             Entry entry = e.getValue();
             if (entry.dirty) {
                 byte[] value = entry.value == DELETED ? null : valueSerde.serialize(changelog, Headers.create(), entry.value);
+                collector.send(changelog, partition, e.getKey().array(), value, entry.timestamp, Headers.create(), origin);
                 batch.put(e.getKey(), value);
-                timestamps.put(e.getKey(), entry.timestamp);
+                sent.add(entry);
             }
-        }
-        for (Map.Entry<ByteBuffer, byte[]> e : batch.entrySet()) {
-            collector.send(changelog, partition, e.getKey().array(), e.getValue(), timestamps.get(e.getKey()), Headers.create(), origin);
         }
         // Only once everything is sent: a send that threw leaves the entries dirty for the next attempt.
-        for (Entry entry : cache.values()) {
-            if (entry.dirty) {
-                entry.dirty = false;
-                entry.unwritten = true;
-            }
+        for (Entry entry : sent) {
+            entry.dirty = false;
+            entry.unwritten = true;
         }
         clockDirty = false;
         dirty = 0;
@@ -504,7 +524,11 @@ final class TableRuntime {
     /** What {@link #prepareCommit()} sent is durable in the changelog now: it may go to the store. */
     void postCommit() {
         if (pending != null) {
-            committed.putAll(pending);
+            if (committed.isEmpty()) {
+                committed = pending;        // at-least-once, every commit: no copy
+            } else {
+                committed.putAll(pending);
+            }
             pending = null;
         }
     }
