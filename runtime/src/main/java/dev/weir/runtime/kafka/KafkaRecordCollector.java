@@ -95,6 +95,11 @@ final class KafkaRecordCollector implements RecordCollector {
     private final String threadName;
     private final int maxRequestSize;
     private final long bufferMemory;
+    /**
+     * Key and value bytes together below which a record without headers fits both limits whatever
+     * its varints: most records, which then skip the exact estimate.
+     */
+    private final long surelyFits;
     private final Map<RefusedSend, Exception> refused = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, Long> acked = new ConcurrentHashMap<>();
@@ -105,6 +110,8 @@ final class KafkaRecordCollector implements RecordCollector {
         this.threadName = threadName;
         this.maxRequestSize = maxRequestSize;
         this.bufferMemory = bufferMemory;
+        // Two length varints of at most 5 bytes each and a header count of 1 byte.
+        this.surelyFits = Math.min(maxRequestSize, bufferMemory) - BATCH_OVERHEAD - MAX_RECORD_OVERHEAD - 11;
     }
 
     int maxRequestSize() {
@@ -122,7 +129,8 @@ final class KafkaRecordCollector implements RecordCollector {
                         origin.inputOffset(), before);
             }
         }
-        int size = sizeUpperBound(key, value, headers);
+        long bytes = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        int size = bytes < surelyFits && (headers == null || headers.isEmpty()) ? 0 : sizeUpperBound(key, value, headers);
         if (size > maxRequestSize || size > bufferMemory) {
             RecordTooLargeException e = new RecordTooLargeException("the record for topic \"" + topic + "\" is " + size
                     + " bytes when serialized, larger than the producer's " + (size > maxRequestSize
