@@ -43,9 +43,38 @@ final class BenchBroker implements AutoCloseable {
         this.stateRoot = stateRoot;
     }
 
+    /** Free space a data directory needs to hold a trial's input and a pass's topics and state. */
+    private static final long DATA_DIR_SPACE = 6L << 30;
+
+    /**
+     * Where the broker's logs and the contenders' state directories go: {@code -Dweir.bench.dir}
+     * when set; else {@code /dev/shm} when it is a writable tmpfs with room, so that disk
+     * write-back (which on a shared virtual disk lands in random passes) is not measured; else
+     * {@code java.io.tmpdir}. The same for every contender.
+     */
+    static Path dataDir() {
+        String set = System.getProperty("weir.bench.dir");
+        if (set != null && !set.isBlank()) {
+            return Path.of(set);
+        }
+        Path shm = Path.of("/dev/shm");
+        try {
+            if (Files.isDirectory(shm) && Files.isWritable(shm) && Files.getFileStore(shm).getUsableSpace() >= DATA_DIR_SPACE) {
+                return shm;
+            }
+        } catch (IOException e) {
+            // not usable: the default below
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
     static BenchBroker start(String stateRootPrefix) throws IOException {
-        Path root = Files.createTempDirectory(stateRootPrefix);
-        EmbeddedKafka kafka = EmbeddedKafka.start();
+        Path dataDir = dataDir();
+        System.out.println("Broker logs and state directories under " + dataDir);
+        Path root = Files.createTempDirectory(dataDir, stateRootPrefix);
+        // A pass deletes its topics afterwards; their files go at once, not a minute later in the middle of another pass.
+        EmbeddedKafka kafka = EmbeddedKafka.builder().temporaryDirectoryParent(dataDir).brokerConfig("file.delete.delay.ms", 0)
+                .start();
         Map<String, Object> adminConfig = kafka.clientConfig();
         adminConfig.put("client.id", "bench-admin");
         return new BenchBroker(kafka, Admin.create(adminConfig), root);

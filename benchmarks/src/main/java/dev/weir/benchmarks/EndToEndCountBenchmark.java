@@ -65,11 +65,13 @@ import org.apache.kafka.common.serialization.LongDeserializer;
  * 100 ms; their passes end the same way, at the transaction that commits the last offsets.
  *
  * <p><b>Verification</b>, outside the timing: the output topic is read back (read-committed) and
- * the last count of every user must be the expected one.
+ * the last count of every user must be the expected one. *
+ * <p><b>Warm-up and data directory</b> as in {@link EndToEndStatelessBenchmark}: eight warm-up
+ * passes, broker logs and RocksDB directories on a tmpfs when the machine has one.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3)
+@Warmup(iterations = 8)
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)

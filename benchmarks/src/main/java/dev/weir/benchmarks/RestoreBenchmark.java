@@ -94,8 +94,10 @@ public class RestoreBenchmark {
         String benchmark = params.getBenchmark();
         contender = benchmark.substring(benchmark.lastIndexOf('.') + 1);
         app = "restore-" + contender;
-        stateRoot = Files.createTempDirectory("weir-bench-restore");
-        kafka = EmbeddedKafka.start();
+        Path dataDir = BenchBroker.dataDir();
+        System.out.println("Broker logs and state directories under " + dataDir);
+        stateRoot = Files.createTempDirectory(dataDir, "weir-bench-restore");
+        kafka = EmbeddedKafka.builder().temporaryDirectoryParent(dataDir).start();
         kafka.createTopic(app + "-input", PARTITIONS);
         String changelog = app + "-" + CountWorkload.TABLE + "-changelog";
         kafka.createTopic(changelog, PARTITIONS, Map.of("cleanup.policy", "compact"));
