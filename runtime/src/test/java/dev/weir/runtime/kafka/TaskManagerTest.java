@@ -20,6 +20,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -37,9 +38,13 @@ class TaskManagerTest {
     private long now = 1_000_000;
 
     private TaskManager taskManager(Topology topology, MockProducer<byte[], byte[]> producer, Guarantee guarantee) {
+        return taskManager(topology, () -> producer, WorkerConfig.builder("mock").guarantee(guarantee).build(), consumer);
+    }
+
+    private TaskManager taskManager(Topology topology, java.util.function.Supplier<Producer<byte[], byte[]>> producers,
+                                    WorkerConfig config, MockConsumer<byte[], byte[]> consumer) {
         StateUpdater updater = new StateUpdater("updater", topology.appId(), restoreConsumer, new SimpleMeterRegistry(), Duration.ZERO);
-        WorkerConfig config = WorkerConfig.builder("mock").guarantee(guarantee).build();
-        TaskManager tm = TaskManager.create("thread", topology, config, null, consumer, () -> producer, updater,
+        TaskManager tm = TaskManager.create("thread", topology, config, null, consumer, producers, updater,
                 StoreProvider.inMemory(), () -> now, new SimpleMeterRegistry(), dev.weir.runtime.engine.GlobalStores.none());
         consumer.assign(List.of(NOTES));
         tm.handleAssignment(List.of(NOTES));
@@ -636,5 +641,118 @@ class TaskManagerTest {
         tm.maybeCommit();
         finishBackgroundCommit(tm);
         assertThat(consumer.committed(Set.of(NOTES))).containsEntry(NOTES, new OffsetAndMetadata(2));
+    }
+    @Test
+    void underExactlyOnceACommitStillEndingIsWaitedForOnceWhatWaitsForTheNextTransactionFillsHalfTheProducersBuffer()
+            throws Exception {
+        GatedProducer producer = new GatedProducer();
+        WorkerConfig config = WorkerConfig.builder("mock").guarantee(Guarantee.EXACTLY_ONCE).producerConfig("buffer.memory", 1_000)
+                .build();
+        TaskManager tm = taskManager(copies(), () -> producer, config, consumer);
+        process(tm, 0, "a");
+        now += 100;
+        tm.maybeCommit();
+        String hundredBytes = "v".repeat(100);
+        for (int offset = 1; offset <= 4; offset++) {
+            process(tm, offset, hundredBytes);             // key "k" + 100 bytes each: 404 bytes held, below 500
+        }
+        tm.maybeCommit();
+        assertThat(tm.commitInFlight()).as("below half of buffer.memory the thread does not wait for the transaction").isTrue();
+
+        process(tm, 5, hundredBytes);                      // 505 bytes held
+        Thread committing = new Thread(tm::maybeCommit, "stream-thread");
+        committing.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!waitingForTheTransaction(committing)) {
+            assertThat(System.nanoTime()).as("the stream thread waits for the transaction to end").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        producer.commits.release();
+        committing.join(10_000);
+
+        assertThat(committing.isAlive()).as("the wait ends with the transaction").isFalse();
+        assertThat(tm.commitInFlight()).isFalse();
+        assertThat(producer.history()).extracting(r -> text(r.value())).containsExactly("a");
+        assertThat(producer.uncommittedRecords()).as("what waited began the next transaction").hasSize(5);
+    }
+
+    private static boolean waitingForTheTransaction(Thread thread) {
+        if (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals(StreamsProducer.class.getName()) && frame.getMethodName().equals("awaitCommit")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void underExactlyOnceATransactionWhoseCommitTimedOutIsFinishedByANewProducerAndTheTaskGoesBackToItsLastCommit()
+            throws Exception {
+        GatedProducer first = new GatedProducer();
+        MockProducer<byte[], byte[]> second = producer(true);
+        java.util.Deque<MockProducer<byte[], byte[]>> made = new java.util.ArrayDeque<>(List.of(first, second));
+        List<MockProducer<byte[], byte[]>> handedOut = new java.util.ArrayList<>();
+        java.util.function.Supplier<Producer<byte[], byte[]>> producers = () -> {
+            MockProducer<byte[], byte[]> p = made.pop();
+            handedOut.add(p);
+            return p;
+        };
+        TaskManager tm = taskManager(copies(), producers, WorkerConfig.builder("mock").guarantee(Guarantee.EXACTLY_ONCE).build(),
+                consumer);
+        process(tm, 0, "a");
+        first.commits.release();
+        tm.commit();
+        consumer.commitSync(offsetsOfCommit(first, 0));
+        consumer.seek(NOTES, 2);
+        process(tm, 1, "b");
+        now += 100;
+        first.failNext = new TimeoutException("Timeout expired after 60000ms while awaiting EndTxn(COMMIT)");
+        first.commits.release();
+        tm.maybeCommit();
+        finishBackgroundCommit(tm);
+
+        assertThat(first.closed()).as("the producer whose transaction's outcome is unknown is closed").isTrue();
+        assertThat(handedOut).as("a new producer (same transactional.id) finishes or aborts that transaction")
+                .containsExactly(first, second);
+        assertThat(tm.allRunning()).as("the task went back to its last commit").isFalse();
+        tm.checkStateUpdater();
+        assertThat(tm.allRunning()).isTrue();
+        assertThat(second.transactionInitialized()).isTrue();
+        assertThat(consumer.position(NOTES)).as("input read again from the last commit").isEqualTo(1);
+
+        process(tm, 1, "b");
+        tm.commit();
+        assertThat(second.history()).extracting(r -> text(r.value())).containsExactly("b");
+        assertThat(second.consumerGroupOffsetsHistory().get(0).values().iterator().next()).containsEntry(NOTES,
+                new OffsetAndMetadata(2));
+    }
+
+    @Test
+    void atLeastOnceOffsetsWhoseCommitTimedOutAreCommittedByTheNextCommitEvenWithNothingNewProcessed() throws Exception {
+        int[] attempts = {0};
+        MockConsumer<byte[], byte[]> slowGroup = new MockConsumer<>("earliest") {
+            @Override
+            public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+                if (attempts[0]++ == 0) {
+                    throw new TimeoutException("Timeout of 60000ms expired before successfully committing offsets");
+                }
+                super.commitSync(offsets, timeout);
+            }
+        };
+        TaskManager tm = taskManager(copies(), () -> producer(true), WorkerConfig.builder("mock").build(), slowGroup);
+        process(tm, 0, "a");
+        tm.commit();
+        assertThat(slowGroup.committed(Set.of(NOTES))).as("the offset commit timed out").isEmpty();
+        assertThat(tm.allRunning()).as("the output is durable: the task goes on").isTrue();
+
+        now += 1_000;
+        tm.maybeCommit();
+        finishBackgroundCommit(tm);
+
+        assertThat(attempts[0]).isEqualTo(2);
+        assertThat(slowGroup.committed(Set.of(NOTES))).containsEntry(NOTES, new OffsetAndMetadata(1));
     }
 }
