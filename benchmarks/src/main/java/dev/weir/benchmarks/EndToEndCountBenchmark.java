@@ -66,8 +66,10 @@ import org.apache.kafka.common.serialization.LongDeserializer;
  *
  * <p><b>Verification</b>, outside the timing: the output topic is read back (read-committed) and
  * the last count of every user must be the expected one. *
- * <p><b>Warm-up and data directory</b> as in {@link EndToEndStatelessBenchmark}: eight warm-up
- * passes, broker logs and RocksDB directories on a tmpfs when the machine has one.
+ * <p><b>Warm-up and data directory</b> as in {@link EndToEndStatelessBenchmark}, with eight
+ * warm-up passes (these passes are two to three times as long); broker logs and RocksDB
+ * directories on a tmpfs when the machine has one. An at-least-once pass ends at a commit, and
+ * commits come every second: its time is the processing time rounded up to the next commit.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
