@@ -68,13 +68,17 @@ final class BenchBroker implements AutoCloseable {
         return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
+    /** A broker whose logs are under {@code dataDir}, saying where. */
+    static EmbeddedKafka startKafka(Path dataDir) {
+        System.out.println("Broker logs and state directories under " + dataDir);
+        // A pass deletes its topics afterwards; their files go at once, not a minute later in the middle of another pass.
+        return EmbeddedKafka.builder().temporaryDirectoryParent(dataDir).brokerConfig("file.delete.delay.ms", 0).start();
+    }
+
     static BenchBroker start(String stateRootPrefix) throws IOException {
         Path dataDir = dataDir();
-        System.out.println("Broker logs and state directories under " + dataDir);
         Path root = Files.createTempDirectory(dataDir, stateRootPrefix);
-        // A pass deletes its topics afterwards; their files go at once, not a minute later in the middle of another pass.
-        EmbeddedKafka kafka = EmbeddedKafka.builder().temporaryDirectoryParent(dataDir).brokerConfig("file.delete.delay.ms", 0)
-                .start();
+        EmbeddedKafka kafka = startKafka(dataDir);
         Map<String, Object> adminConfig = kafka.clientConfig();
         adminConfig.put("client.id", "bench-admin");
         return new BenchBroker(kafka, Admin.create(adminConfig), root);

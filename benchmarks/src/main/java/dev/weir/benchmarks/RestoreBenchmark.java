@@ -95,9 +95,8 @@ public class RestoreBenchmark {
         contender = benchmark.substring(benchmark.lastIndexOf('.') + 1);
         app = "restore-" + contender;
         Path dataDir = BenchBroker.dataDir();
-        System.out.println("Broker logs and state directories under " + dataDir);
         stateRoot = Files.createTempDirectory(dataDir, "weir-bench-restore");
-        kafka = EmbeddedKafka.builder().temporaryDirectoryParent(dataDir).start();
+        kafka = BenchBroker.startKafka(dataDir);
         kafka.createTopic(app + "-input", PARTITIONS);
         String changelog = app + "-" + CountWorkload.TABLE + "-changelog";
         kafka.createTopic(changelog, PARTITIONS, Map.of("cleanup.policy", "compact"));
