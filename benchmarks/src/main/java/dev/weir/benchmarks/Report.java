@@ -87,7 +87,7 @@ public final class Report {
             new Section("EndToEndCountBenchmark",
                     "End to end on the embedded broker: groupBy + count into RocksDB with a changelog, " + EndToEndCountBenchmark.PARTITIONS
                             + " partitions, " + String.format(Locale.ROOT, "%,d", StatelessWorkload.DISTINCT_KEYS)
-                            + " keys, one processing thread each, pass ends at the commit covering all input",
+                            + " keys, one processing thread each, pass ends when every record is processed (the commit that follows is waited for and checked)",
                     Kind.PASS_OVER_RECORDS,
                     List.of(new Contender("kafkaStreams", "Kafka Streams"),
                             new Contender("weir", "Weir `Worker`"),
