@@ -37,11 +37,9 @@ public interface TableAccess {
     /** Binds {@code access} to the current thread; returns what was bound before (restore it after). */
     static TableAccess bind(TableAccess access) {
         TableAccess previous = Holder.CURRENT.get();
-        if (access == null) {
-            Holder.CURRENT.remove();
-        } else {
-            Holder.CURRENT.set(access);
-        }
+        // set(null) rather than remove(): the runtime binds and unbinds around every record, and a
+        // removed entry is allocated again at the next bind.
+        Holder.CURRENT.set(access);
         return previous;
     }
 

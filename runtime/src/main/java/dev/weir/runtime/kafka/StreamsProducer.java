@@ -49,7 +49,9 @@ final class StreamsProducer {
     /** The transaction being committed on the committer thread; null when none is. */
     private CompletableFuture<Void> committing;
     /** Records sent while a transaction is committed, for the next one: in the order they were sent. */
-    private final List<HeldRecord> held = new ArrayList<>();
+    private List<HeldRecord> held = new ArrayList<>();
+    /** The list {@link #releaseHeld()} sends from, kept to be swapped in again. */
+    private List<HeldRecord> spare = new ArrayList<>();
     private long heldBytes;
     /** Ends transactions while the stream thread goes on; started with the first commit in the background. */
     private ExecutorService committer;
@@ -182,15 +184,22 @@ final class StreamsProducer {
         if (held.isEmpty() || committing != null) {
             return;
         }
-        List<HeldRecord> records = List.copyOf(held);
-        dropHeld();
-        for (HeldRecord h : records) {
-            try {
-                send(h.record(), h.callback());
-            } catch (RuntimeException e) {
-                // As for any send: the producer is in a bad state (fenced, failed); the record's callback is told.
-                h.callback().onCompletion(null, e);
+        // Two lists swapped rather than a copy per commit: held is empty again before the first send.
+        List<HeldRecord> records = held;
+        held = spare;
+        spare = records;
+        heldBytes = 0;
+        try {
+            for (HeldRecord h : records) {
+                try {
+                    send(h.record(), h.callback());
+                } catch (RuntimeException e) {
+                    // As for any send: the producer is in a bad state (fenced, failed); the record's callback is told.
+                    h.callback().onCompletion(null, e);
+                }
             }
+        } finally {
+            records.clear();
         }
     }
 
