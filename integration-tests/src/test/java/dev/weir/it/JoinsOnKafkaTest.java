@@ -130,11 +130,13 @@ class JoinsOnKafkaTest {
             try (Worker worker = Worker.start(app("joins-time-order", Store.ROCKSDB).topology(), config);
                  KafkaProducer<byte[], byte[]> producer = KafkaIO.producer(servers)) {
                 KafkaIO.await("the worker's 4 tasks to run", Duration.ofSeconds(60), () -> worker.runningTasks().size() == 4);
-                // The orders reach the worker first, but are an hour of event time later than the customers written after them:
+                // The orders reach the worker first, but are half an hour of event time later than the customers written after
+                // them (not a full hour: the broker refuses timestamps more than log.message.timestamp.after.max.ms, an hour,
+                // ahead of its clock, and t0 was read before the worker started):
                 // each task waits (up to maxTaskIdle) for its customers partition and takes the customers first.
                 for (int i = 0; i < 400; i++) {
                     String customer = "customer-" + (i % CUSTOMERS);
-                    KafkaIO.send(producer, "orders", customer, Orders.json("order-" + i, customer, i), t0 + 3_600_000 + i);
+                    KafkaIO.send(producer, "orders", customer, Orders.json("order-" + i, customer, i), t0 + 1_800_000 + i);
                     expected.put("order-" + i, "country-" + (i % CUSTOMERS) + "-v1");
                 }
                 producer.flush();

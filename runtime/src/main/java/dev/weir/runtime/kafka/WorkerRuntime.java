@@ -56,6 +56,8 @@ public final class WorkerRuntime {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     /** Exactly-once: a transaction left open by a crashed worker holds up readers this long at most. */
     private static final int TRANSACTION_TIMEOUT_MS = 10_000;
+    /** Exactly-once: the producer's first retry back-off (Kafka's default is 100 ms). */
+    private static final int EXACTLY_ONCE_RETRY_BACKOFF_MS = 10;
 
     /** Client configs Weir sets itself; a user value for one of them would break its guarantees. */
     private static final List<String> RESERVED_CONSUMER = List.of(ConsumerConfig.GROUP_ID_CONFIG,
@@ -230,6 +232,11 @@ public final class WorkerRuntime {
                 p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, app + "-" + processId + "-" + i);
                 p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
                 p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+                // The producer's sender sleeps retry.backoff.ms after each coordinator look-up before the request
+                // that needed it (InitProducerId at start, the first offsets sent into a transaction): at Kafka's
+                // 100 ms that was most of a worker's start under exactly-once. Later retries still back off
+                // exponentially, up to retry.backoff.max.ms.
+                p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, EXACTLY_ONCE_RETRY_BACKOFF_MS);
             }
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
 
