@@ -162,6 +162,19 @@ public class EndToEndStatelessBenchmark {
         return awaitOutput(loop::checkHealthy);
     }
 
+    /**
+     * (f) The physical limit of exactly-once: the plain loop with a transactional producer and a
+     * read-committed consumer, committing every 100 ms; the pass ends at the transaction that
+     * commits the last input offsets.
+     */
+    @Benchmark
+    public long plainClientLoopExactlyOnce() throws Exception {
+        startNanos = System.nanoTime();
+        PlainClientLoop loop = PlainClientLoop.startExactlyOnce(kafka.bootstrapServers(), group, INPUT, output);
+        running = loop;
+        return awaitInputCommitted(loop::checkHealthy);
+    }
+
     /** (b) Kafka Streams, one stream thread. */
     @Benchmark
     public long kafkaStreams() throws Exception {

@@ -8,6 +8,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,6 +23,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Streams do it: every {@link ClientSettings#COMMIT_INTERVAL} it flushes the producer, then
  * commits the consumed offsets. It deserializes and serializes keys and values as strings, like
  * the other contenders, and forwards timestamps and headers as they do.
+ *
+ * <p>{@linkplain #startExactlyOnce Exactly-once}, the same loop the way Kafka's own
+ * consume-transform-produce example does it: a transactional producer, a read-committed
+ * consumer, and every {@link ClientSettings#EXACTLY_ONCE_COMMIT_INTERVAL} the consumed positions
+ * sent into the open transaction ({@code sendOffsetsToTransaction} with the consumer's group
+ * metadata), which then commits; the loop waits for each commit. The physical limit of
+ * exactly-once on this machine, for the engines' exactly-once to be measured against.
  */
 final class PlainClientLoop implements AutoCloseable {
 
@@ -30,11 +39,14 @@ final class PlainClientLoop implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final String input;
     private final String output;
+    private final boolean exactlyOnce;
+    private final Duration commitInterval;
+    private boolean inTransaction;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    private PlainClientLoop(String bootstrapServers, String group, String input, String output) {
+    private PlainClientLoop(String bootstrapServers, String group, String input, String output, boolean exactlyOnce) {
         Map<String, Object> c = new HashMap<>(ClientSettings.consumer());
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -44,16 +56,30 @@ final class PlainClientLoop implements AutoCloseable {
         Map<String, Object> p = new HashMap<>(ClientSettings.producer());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, group + "-producer");
+        if (exactlyOnce) {
+            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-loop");
+            p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, ClientSettings.EXACTLY_ONCE_RETRY_BACKOFF_MS);
+        }
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         this.input = input;
         this.output = output;
+        this.exactlyOnce = exactlyOnce;
+        this.commitInterval = exactlyOnce ? ClientSettings.EXACTLY_ONCE_COMMIT_INTERVAL : ClientSettings.COMMIT_INTERVAL;
         this.thread = new Thread(this::run, group + "-loop");
     }
 
     /** Creates the clients and starts the loop's thread. */
     static PlainClientLoop start(String bootstrapServers, String group, String input, String output) {
-        PlainClientLoop loop = new PlainClientLoop(bootstrapServers, group, input, output);
+        PlainClientLoop loop = new PlainClientLoop(bootstrapServers, group, input, output, false);
+        loop.thread.start();
+        return loop;
+    }
+
+    /** Creates the clients of the transactional loop and starts its thread. */
+    static PlainClientLoop startExactlyOnce(String bootstrapServers, String group, String input, String output) {
+        PlainClientLoop loop = new PlainClientLoop(bootstrapServers, group, input, output, true);
         loop.thread.start();
         return loop;
     }
@@ -68,11 +94,18 @@ final class PlainClientLoop implements AutoCloseable {
 
     private void run() {
         try {
+            if (exactlyOnce) {
+                producer.initTransactions();
+            }
             consumer.subscribe(List.of(input));
             long lastCommit = System.currentTimeMillis();
             while (running) {
                 try {
                     ConsumerRecords<String, String> records = consumer.poll(POLL);
+                    if (exactlyOnce && !inTransaction && !records.isEmpty()) {
+                        producer.beginTransaction();
+                        inTransaction = true;
+                    }
                     for (ConsumerRecord<String, String> r : records) {
                         if (StatelessWorkload.keep(r.value())) {
                             producer.send(new ProducerRecord<>(output, null, r.timestamp(), r.key(),
@@ -83,7 +116,7 @@ final class PlainClientLoop implements AutoCloseable {
                                     });
                         }
                     }
-                    if (System.currentTimeMillis() - lastCommit >= ClientSettings.COMMIT_INTERVAL.toMillis()) {
+                    if (System.currentTimeMillis() - lastCommit >= commitInterval.toMillis()) {
                         commit();
                         lastCommit = System.currentTimeMillis();
                     }
@@ -111,8 +144,24 @@ final class PlainClientLoop implements AutoCloseable {
         }
     }
 
-    /** Output first, then the offsets of what produced it: at-least-once. */
+    /**
+     * At-least-once: output first, then the offsets of what produced it. Exactly-once: the
+     * consumed positions into the open transaction, which then commits with the output.
+     */
     private void commit() {
+        if (exactlyOnce) {
+            if (inTransaction) {
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                for (TopicPartition tp : consumer.assignment()) {
+                    offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+                }
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                producer.commitTransaction();
+                inTransaction = false;
+            }
+            checkHealthy();
+            return;
+        }
         producer.flush();
         checkHealthy();
         consumer.commitSync();
