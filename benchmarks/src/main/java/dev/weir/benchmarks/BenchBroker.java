@@ -181,6 +181,34 @@ final class BenchBroker implements AutoCloseable {
         }
     }
 
+    /** A count a pass waits on; may ask the broker. */
+    interface Progress {
+        long get() throws Exception;
+    }
+
+    /**
+     * Waits until {@code progress} reaches {@code target}, checking every {@code pollMs} and
+     * calling {@code checkHealthy} (which throws when the engine failed) each time; returns the
+     * count reached.
+     *
+     * @throws IllegalStateException naming {@code who} and {@code what} when {@code timeout} passes first
+     */
+    static long awaitAtLeast(String who, String what, Progress progress, long target, Runnable checkHealthy, Duration timeout,
+                             long pollMs) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            checkHealthy.run();
+            long done = progress.get();
+            if (done >= target) {
+                return done;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(who + " " + what + " " + done + " of " + target + " records within " + timeout);
+            }
+            Thread.sleep(pollMs);
+        }
+    }
+
     /**
      * Reads {@code parts} from the beginning to their end offsets (read-committed when asked),
      * handing every record to {@code each}; fails when that takes more than two minutes.

@@ -284,22 +284,12 @@ public class EndToEndCountBenchmark {
      * Waits until {@code processed} reaches every record of both sub-topologies ({@code 2 × records}),
      * checking the engine's health every {@value #POLL_MS} ms; the pass ends there.
      */
-    private long awaitProcessed(LongSupplier processed) throws InterruptedException {
-        long target = 2L * records;
-        long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
-        while (true) {
-            checkHealthy.run();
-            long done = processed.getAsLong();
-            if (done >= target) {
-                endNanos = System.nanoTime();
-                completed = true;
-                return done;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(contender + " processed " + done + " of " + target + " records within " + PASS_TIMEOUT);
-            }
-            Thread.sleep(POLL_MS);
-        }
+    private long awaitProcessed(LongSupplier processed) throws Exception {
+        long done = BenchBroker.awaitAtLeast(contender, "processed", processed::getAsLong, 2L * records, checkHealthy, PASS_TIMEOUT,
+                POLL_MS);
+        endNanos = System.nanoTime();
+        completed = true;
+        return done;
     }
 
     /** Waits until the group committed the end of the input, then the end of its repartition topic. */

@@ -210,21 +210,11 @@ public class EndToEndJoinBenchmark {
     /** Waits until the output holds one record per input record; the pass ends there. */
     private long awaitOutput() throws Exception {
         List<TopicPartition> outputs = BenchBroker.partitions(output, PARTITIONS);
-        long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
-        while (true) {
-            checkHealthy.run();
-            long written = BenchBroker.sum(broker.endOffsets(outputs));
-            if (written >= records) {
-                endNanos = System.nanoTime();
-                completed = true;
-                return written;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(contender + " wrote " + written + " of " + records + " joined records within "
-                        + PASS_TIMEOUT);
-            }
-            Thread.sleep(POLL_MS);
-        }
+        long written = BenchBroker.awaitAtLeast(contender, "wrote joined", () -> BenchBroker.sum(broker.endOffsets(outputs)), records,
+                checkHealthy, PASS_TIMEOUT, POLL_MS);
+        endNanos = System.nanoTime();
+        completed = true;
+        return written;
     }
 
     /** Waits until the group committed the end offsets of the input and of the profiles topic. */
