@@ -221,23 +221,8 @@ public final class WorkerRuntime {
             if (exactlyOnce) {
                 c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             }
-            Map<String, Object> p = base(config);
-            p.putAll(config.producerConfigs());
-            p.put(ProducerConfig.CLIENT_ID_CONFIG, name + "-producer");
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-            p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-            if (exactlyOnce) {
-                // Stable across restarts of this worker: a restarted worker fences its former self at once.
-                p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, app + "-" + processId + "-" + i);
-                p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
-                // The producer's sender sleeps retry.backoff.ms after each coordinator look-up before the request
-                // that needed it (InitProducerId at start, the first offsets sent into a transaction): at Kafka's
-                // 100 ms that was most of a worker's start under exactly-once. Later retries still back off
-                // exponentially, up to retry.backoff.max.ms.
-                p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, EXACTLY_ONCE_RETRY_BACKOFF_MS);
-            }
+            // Stable across restarts of this worker: a restarted worker fences its former self at once.
+            Map<String, Object> p = producerConfig(config, name + "-producer", exactlyOnce ? app + "-" + processId + "-" + i : null);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
 
             TaskManager tm = TaskManager.create(name, topology, config, deadLetters, consumer, () -> new KafkaProducer<>(p),
@@ -306,6 +291,31 @@ public final class WorkerRuntime {
             c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
         return c;
+    }
+
+    /**
+     * A stream thread's producer config: the user's client and producer configs, then Weir's;
+     * with a {@code transactionalId}, exactly-once's: idempotence, a 10 s transaction timeout
+     * and a 10 ms retry back-off, each unless the user set it.
+     */
+    static Map<String, Object> producerConfig(WorkerConfig config, String clientId, String transactionalId) {
+        Map<String, Object> p = base(config);
+        p.putAll(config.producerConfigs());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        if (transactionalId != null) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+            // The producer's sender sleeps retry.backoff.ms after each coordinator look-up before the request
+            // that needed it (InitProducerId at start, the first offsets sent into a transaction): at Kafka's
+            // 100 ms that was most of a worker's start under exactly-once. Later retries still back off
+            // exponentially, up to retry.backoff.max.ms.
+            p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, EXACTLY_ONCE_RETRY_BACKOFF_MS);
+        }
+        return p;
     }
 
     private static Map<String, Object> base(WorkerConfig config) {
